@@ -1,0 +1,193 @@
+"""`policybot`: the one command line. Each command calls the same engine functions as the bot."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from retrieval.errors import PolicybotError
+
+from .config import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Answer questions about policy statements with verbatim, cited quotes.")
+
+CorpusOpt = typer.Option(None, "--corpus", help="Corpus directory [default: seeds/ or POLICYBOT_CORPUS]")
+IndexOpt = typer.Option(None, "--index", help="Index directory [default: .policybot/ or POLICYBOT_INDEX]")
+JsonOpt = typer.Option(False, "--json", help="Print JSON instead of text.")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _settings(corpus: Optional[Path], index: Optional[Path]) -> Settings:
+    settings = Settings()
+    if corpus is not None:
+        settings.corpus = corpus
+    if index is not None:
+        settings.index = index
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    return settings
+
+
+def make_engine(settings: Settings):
+    from retrieval.engine import Engine
+
+    return Engine(
+        corpus_dir=settings.corpus,
+        index_dir=settings.index,
+        model=settings.model,
+        chroma_host=settings.chroma_host,
+        chroma_port=settings.chroma_port,
+        max_file_bytes=int(settings.max_file_mb * 1_000_000),
+    )
+
+
+def _guarded(fn):
+    """Turn user-facing errors into one line on stderr and exit status 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PolicybotError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted")
+
+    return wrapper
+
+
+@app.command()
+@_guarded
+def ask(
+    question: str = typer.Argument(..., help="The question, or - to read one question per line from stdin."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    top: int = typer.Option(3, "--top", min=1, max=20, help="How many quotes."),
+    as_json: bool = JsonOpt,
+):
+    """Print the best verbatim quotes for QUESTION, with citations."""
+    from retrieval.errors import EmptyQuestion
+
+    if question != "-" and not question.strip():
+        raise EmptyQuestion("the question is empty; ask something like: policybot ask \"what did Vance say about discipline?\"")
+    engine = make_engine(_settings(corpus, index))
+    if question == "-":
+        engine.load()
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                answer = engine.ask(line.strip(), top)
+                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            except EmptyQuestion as exc:  # one bad line must not lose the rest of the batch
+                print(json.dumps({"question": line.strip(), "error": str(exc)}), flush=True)
+        return
+    answer = engine.ask(question, top)
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+
+
+def _print_answer(answer) -> None:
+    if answer.abstained:
+        print("I found no statement about that in the corpus.")
+        if answer.nearest_topics:
+            print("Nearest topics (not a match): " + "; ".join(answer.nearest_topics))
+        return
+    for n, quote in enumerate(answer.quotes, 1):
+        print(f"{n}. “{quote.text}”")
+        who = quote.speaker or "unattributed"
+        where = ", ".join(x for x in (quote.title, quote.outlet, quote.published) if x)
+        print(f"   — {who}; {where}; {quote.source} ¶{quote.paragraph + 1}")
+        if quote.url:
+            print(f"   {quote.url}")
+        print()
+
+
+@app.command()
+@_guarded
+def ingest(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt, as_json: bool = JsonOpt):
+    """Build or refresh the index incrementally."""
+    engine = make_engine(_settings(corpus, index))
+    if as_json:
+        report = engine.ingest()
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task("embedding passages", total=None)
+        report = engine.ingest(progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if report.notice:
+        typer.echo(f"notice: {report.notice}", err=True)
+    print(
+        f"{report.documents} documents, {report.passages} passages "
+        f"(added {report.added}, changed {report.changed}, removed {report.removed}, unchanged {report.unchanged}, "
+        f"skipped {len(report.skipped)}); embedded {report.embedded_passages} passages in {report.seconds:.1f}s"
+    )
+    for skipped in report.skipped:
+        print(f"  skipped {skipped.source}: {skipped.reason}")
+
+
+@app.command()
+@_guarded
+def sources(query: Optional[str] = typer.Argument(None), corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt, as_json: bool = JsonOpt):
+    """List the documents in the index."""
+    engine = make_engine(_settings(corpus, index))
+    rows = engine.sources(query)
+    if as_json:
+        print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
+        return
+    for r in rows:
+        print(f"{r.published or 'undated':10}  {r.passages:4} passages  {r.title} ({r.outlet or r.source})")
+
+
+@app.command(name="eval")
+@_guarded
+def evaluate(
+    questions: Path = typer.Argument(..., help="JSONL rows {id, question, speaker, doc, gold, kind}"),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Measure hit@1, hit@3, MRR@5, speaker@1 and abstention on a question set."""
+    from retrieval.evaluate import evaluate as run_eval, load_rows
+
+    settings = _settings(corpus, index)
+    rows = load_rows(questions)
+    engine = make_engine(settings)
+    report = run_eval(engine, rows)
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(report.table())
+
+
+@app.command()
+def run():
+    """Start the Discord bot (token from DISCORD_TOKEN)."""
+    settings = Settings()
+    try:
+        from .runner import run_bot
+
+        run_bot(settings)
+    except PolicybotError as exc:
+        _fail(str(exc))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""The one settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def _id_list(value) -> list[int]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [int(v) for v in value]
+    return [int(part) for part in str(value).replace(";", ",").split(",") if part.strip()]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    corpus: Path = Field(default=Path("seeds"), validation_alias="POLICYBOT_CORPUS")
+    index: Path = Field(default=Path(".policybot"), validation_alias="POLICYBOT_INDEX")
+    model: str = Field(default=DEFAULT_MODEL, validation_alias="POLICYBOT_MODEL")
+    chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST")
+    chroma_port: int | None = Field(default=None, validation_alias="CHROMA_PORT")
+    max_file_mb: float = Field(default=5.0, validation_alias="POLICYBOT_MAX_FILE_MB")
+
+    mod_role_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_MOD_ROLE_IDS")
+    guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_GUILD_IDS")
+    reply_in_thread: bool = Field(default=False, validation_alias="POLICYBOT_REPLY_IN_THREAD")
+    # Answering @mentions needs the privileged Message Content intent; off means slash commands only.
+    answer_mentions: bool = Field(default=True, validation_alias="POLICYBOT_ANSWER_MENTIONS")
+    cooldown_seconds: float = Field(default=5.0, validation_alias="POLICYBOT_COOLDOWN_SECONDS")
+    max_concurrent_searches: int = Field(default=4, validation_alias="POLICYBOT_MAX_CONCURRENT_SEARCHES")
+    max_question_chars: int = Field(default=500, validation_alias="POLICYBOT_MAX_QUESTION_CHARS")
+    log_level: str = Field(default="INFO", validation_alias="POLICYBOT_LOG_LEVEL")
+
+    _split_ids = field_validator("mod_role_ids", "guild_ids", mode="before")(classmethod(lambda cls, v: _id_list(v)))

@@ -1,0 +1,747 @@
+"""Rule-based speaker attribution for sentences.
+
+For each sentence: who speaks and how (``direct`` quoted/transcript words,
+``reported`` indirect speech, ``none`` narration). Pure: text and spans in,
+records out; all state is local to one call.
+
+Pipeline for one document:
+  1. pre-scan capitalised name chains -> name forms per surname and role -> person
+     (so "Mr Leigh" resolves to the fullest form "Edward Leigh", and
+     "the vice president" to the person introduced as "Vice President JD Vance");
+  2. per paragraph, find quoted segments (straight and curly double quotes), carrying
+     an open quote into the next paragraph when that paragraph opens with a quote mark;
+  3. per sentence, look for a speech verb outside the quotes and extract its subject
+     ("X said", "said X", "according to X"), resolving pronouns and role phrases;
+  4. link direct sentences of one continuing quote and give unattributed ones the
+     speaker named at the start or end of the quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Attribution, SentenceSpan
+
+__all__ = ["attribute"]
+
+# ---------------------------------------------------------------------------
+# Vocabulary
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|continued|continues|responded|responds|replied|replies|"
+    "warned|warns|insisted|insists|argued|argues|claimed|stressed|stresses|admitted|admits|"
+    "explained|explains|urged|urges|acknowledged|acknowledges|suggested|suggests|noted|"
+    "wrote|writes|asked|asks|declared|declares|stated|commented|remarked|conceded|concedes|"
+    "maintained|maintains|predicted|predicts|revealed|reveals|confirmed|confirms|denied|denies|"
+    "insisted|emphasised|emphasized|cautioned|complained|complains|recalled|announced|"
+    "accused|accuses|went on|pointed out|points out"
+)
+_VERB_RE = re.compile(r"\b(?:" + _VERBS + r")\b")
+# verbs after which a following noun phrase is the speaker ("..., said Mr X")
+_INVERTIBLE = frozenset(
+    "said says added adds continued continues responded replied wrote writes insisted explained "
+    "argued declared stated noted warned asked remarked commented".split()
+)
+_VERB_END_RE = re.compile(r"\b(?:" + _VERBS + r")$")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
+
+_PASSIVE = frozenset("is was were be been being are it's".split())
+
+# words that may stand between a subject and its verb
+_SKIP_BETWEEN = frozenset(
+    """also later then has have had did does do himself herself themselves itself previously
+    recently once today yesterday however further again earlier would will could may might
+    repeatedly simply just publicly privately reportedly subsequently therefore directly quickly
+    immediately initially first last both all only even still already never always often
+    separately specifically meanwhile though too formally angrily bluntly frankly flatly firmly clearly strongly
+    has also had also""".split()
+)
+
+_PRONOUNS = frozenset("he she they we i it".split())
+
+# leading words of a capitalised chain that are not part of a name
+_STOP = frozenset(
+    """but and or so yet however meanwhile now then also in on at of for to from by with
+    speaking writing asked when while after before yesterday today tonight last earlier later
+    this that these those it he she they we i a an the his her their its our my if as both
+    instead indeed although though because since until unless why what how who where there
+    here thus still even only not no yes well oh mr mrs ms dr miss prof professor
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december
+    tonight mostly among under over into during across against""".split()
+)
+# kept as part of a person's name
+_TITLES_KEPT = frozenset("lord lady baroness baron sir dame prince princess king queen duke duchess earl viscount".split())
+_HONORIFICS = frozenset("mr mrs ms miss mx dr prof professor rev reverend fr mr. mrs. ms. dr. prof. rev. fr. hon hon.".split())
+
+# role / party / office words: stripped from person names; a chain made only of
+# these is a role or an organisation
+_ROLE_WORDS = frozenset(
+    """vice president prime minister ministers secretary chancellor leader leaders chairman
+    chairwoman chair spokesman spokeswoman spokesperson spokesmen senator sen sen. rep rep.
+    representative governor gov gov. congressman congresswoman general gen gen. lt lt.
+    colonel col col. captain capt capt. judge justice attorney speaker mp mep msp am mla
+    former shadow deputy acting junior senior home foreign health education defence defense
+    culture trade transport treasury environment constitutional affairs work pensions
+    labour tory tories conservative conservatives lib dem dems liberal liberals democrat
+    democrats democratic republican republicans snp ukip plaid green greens party committee
+    office house white cabinet chief executive director commissioner mayor ambassador adviser
+    advisor advisers officer official officials press first member members backbencher
+    backbench frontbencher bench head boss chairs mps meps msps ams peers peer economic
+    business finance justice interior state commons lords assembly parliamentary
+    presidential campaign aide aides strategist strategists candidate candidates mr mrs ms
+    miss dr prof professor rev reverend sec. cllr councillor council union unions
+    general-secretary secretary-general general secretary mr. mrs. ms. dr. prof. rev.
+    archbishop bishop cardinal pope chief-executive whip whips campaigner campaigners
+    sheriff inspector superintendent detective constable commander sergeant
+    correspondent editor reporter analyst economist lawyer lawyers barrister solicitor""".split()
+)
+_POSTNOMINALS = frozenset("QC KC MP MEP MSP AM MLA JR SR OBE MBE CBE".split())
+# head words of organisations ("Blackpool Hotel Association said")
+_ORG_HEADS = frozenset(
+    """association council union party office committee group foundation trust institute
+    society federation confederation campaign commission department ministry agency authority
+    company corporation bank service services board network alliance coalition league forum
+    centre center organisation organization unit team executive government assembly parliament
+    court police newspaper examiner times post journal herald telegraph guardian news bbc itv
+    house congress senate administration chamber club church movement""".split()
+)
+_DISTINCT_ROLE = frozenset("vice deputy shadow former junior assistant first acting".split())
+_LORD_ROLES = frozenset("chancellor chief president speaker advocate provost mayor privy".split())
+
+# lowercase head nouns of a descriptive speaker ("a Home Office spokesman",
+# "the committee"), and which of them are people (pronoun targets)
+_PERSON_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson official minister secretary president chairman
+    chairwoman chair leader chancellor senator governor mayor aide adviser advisor source
+    director officer lawyer judge candidate premier congressman congresswoman economist
+    analyst campaigner commissioner ambassador general colonel captain boss head
+    representative mp mep msp""".split()
+)
+_GROUP_NOUNS = frozenset(
+    """committee report government department ministry party officials sources aides
+    members campaigners critics police lawyers union unions group groups body council
+    watchdog statement commission inquiry court ministers mps meps msps peers tories
+    conservatives democrats republicans campaign organisation organization agency office
+    administration spokesmen analysts economists experts researchers survey study poll
+    figures people residents voters officers staff authors""".split()
+)
+_HEAD_NOUNS = _PERSON_NOUNS | _GROUP_NOUNS
+_CAP_GROUPS = frozenset("MPs MEPs MSPs AMs Tories Conservatives Democrats Republicans Ministers Peers Labour Liberals".split())
+
+_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w'’.\-&]*|[^\w\s]")
+_PREPS = frozenset("to by with from about against on at in into of for than like toward towards".split())
+_CONNECT = frozenset("of for de van von bin al la le du da".split())
+
+# capitalised chains for the document pre-scan
+_CWORD = r"(?:[A-Z]\.|(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Prof|Rev|Jr)\.|[A-Z][\w'’\-]*)"
+_CHAIN_RE = re.compile(
+    r"(?<![\w'’])" + _CWORD + r"(?:[ \t]+(?:" + _CWORD + r"|of|de|van|von|bin|al|du|da)(?![\w'’]))*"
+)
+
+# transcript speaker labels: "THE PRESIDENT: ", "DR. BIRX: ", "Q: "
+_LABEL_RE = re.compile(r"(?:Q|[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):[ \t]")
+
+_QUOTE_CHARS = re.compile(r"[\"“”]")
+
+
+# ---------------------------------------------------------------------------
+# Names
+
+
+def _clean_tok(t: str) -> str:
+    if t.endswith(".") and len(t) > 3 and t[:-1].lower() not in _HONORIFICS and "." not in t[:-1]:
+        t = t[:-1]
+    if t.endswith("'s") or t.endswith("’s"):
+        t = t[:-2]
+    elif t.endswith("'") or t.endswith("’"):
+        t = t[:-1]
+    return t
+
+
+def _is_role(tok: str, nxt: str | None) -> bool:
+    low = tok.lower()
+    if low in ("lord", "lady") and nxt is not None and nxt.lower() in _LORD_ROLES:
+        return True
+    return low in _ROLE_WORDS
+
+
+def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
+    """Split a noun-phrase token list into (role tokens, name tokens, definite).
+
+    The name is whatever follows the last role word; leading stop words are dropped.
+    """
+    toks = [_clean_tok(t) for t in tokens if t]
+    while len(toks) > 1 and toks[-1].rstrip(".").upper() in _POSTNOMINALS:
+        toks = toks[:-1]
+    definite = False
+    while toks and toks[0].lower() in _STOP and toks[0].lower() not in _HONORIFICS:
+        if toks[0].lower() == "the":
+            definite = True
+        toks = toks[1:]
+    last_role = -1
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if _is_role(t, nxt):
+            last_role = i
+    roles = toks[: last_role + 1]
+    name = [t for t in toks[last_role + 1 :] if t.lower() not in _HONORIFICS]
+    return roles, name, definite
+
+
+def _looks_like_name(name: list[str]) -> bool:
+    if not name:
+        return False
+    for t in name:
+        if not t[0].isupper():
+            return False
+        if t.isupper() and len(t) > 3 and "." not in t:
+            return False  # headline shouting, acronyms
+    return True
+
+
+class _People:
+    """Per-document name forms (surname -> forms) and role -> person map."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.forms: dict[str, list[tuple[str, ...]]] = {}
+        self.roles: list[tuple[str, str]] = []  # (role phrase lowercased, canonical)
+        for m in _CHAIN_RE.finditer(text, start, end):
+            toks = m.group(0).split()
+            if len(toks) == 1 and toks[0].lower() in _STOP:
+                continue
+            roles, name, definite = _split_chain(toks)
+            if definite and not roles:
+                continue
+            if not _looks_like_name(name) or len(name) > 4:
+                continue
+            self.add(name)
+            lower_roles: list[str] = []
+            ms = m.start()
+            if ms > start and text[ms - 1] in " \t":
+                for w in reversed(text[max(start, ms - 48) : ms].split()[-3:]):
+                    if w.lower() in _ROLE_WORDS:
+                        lower_roles.insert(0, w)
+                    else:
+                        break
+            role_toks = [r.lower().rstrip(".") for r in lower_roles + roles]
+            role_toks = [r for r in role_toks if r not in _HONORIFICS and r not in ("former",)]
+            if role_toks and (len(name) >= 2 or name[0].lower() in _TITLES_KEPT):
+                self.roles.append((" ".join(role_toks), " ".join(name)))
+
+    def add(self, name: list[str]) -> None:
+        key = name[-1].lower()
+        form = tuple(name)
+        lst = self.forms.setdefault(key, [])
+        if form not in lst:
+            lst.append(form)
+
+    def canonical(self, name: list[str]) -> str:
+        key = name[-1].lower()
+        want = {t.lower() for t in name}
+        best: tuple[str, ...] | None = None
+        for form in self.forms.get(key, ()):
+            if want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
+                best = form
+        if best is None and len(name) >= 2 and name[0].lower() in _TITLES_KEPT:
+            # "Sir Alan" -> "Sir Alan Budd"
+            for forms in self.forms.values():
+                for form in forms:
+                    if len(form) > len(name) and want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
+                        best = form
+        return " ".join(best if best is not None else name)
+
+    def by_role(self, role: str) -> list[str]:
+        """Canonical names of people introduced with this role (exact first, then suffix)."""
+        exact = [c for r, c in self.roles if r == role]
+        if exact:
+            return exact
+        words = role.split()
+        head = words[-1]
+        want = set(words)
+        best: list[str] = []
+        best_score = 0
+        for r, c in self.roles:
+            rw = r.split()
+            if rw[-1] != head:
+                continue
+            rws = set(rw)
+            if not (want <= rws or (rws <= want and not (want - rws) & _DISTINCT_ROLE)):
+                continue
+            score = len(want & rws)
+            if score > best_score:
+                best, best_score = [c], score
+            elif score == best_score:
+                best.append(c)
+        return best
+
+
+# ---------------------------------------------------------------------------
+# Subject extraction
+
+
+class _Ref:
+    """A raw speaker reference found in one sentence."""
+
+    __slots__ = ("kind", "value", "person", "name")
+
+    def __init__(self, kind: str, value: str, person: bool, name: list[str] | None = None) -> None:
+        self.kind = kind  # "name" | "pron" | "role" | "desc"
+        self.value = value
+        self.person = person
+        self.name = name
+
+
+def _np_ref(toks: list[str]) -> _Ref | None:
+    """Classify a noun phrase (list of tokens) as a speaker reference."""
+    if not toks:
+        return None
+    if len(toks) == 1 and toks[0].lower() in _PRONOUNS:
+        return _Ref("pron", toks[0].lower(), True)
+    toks = [t[:-1] if t.endswith(".") and len(t) > 2 and t[:-1].lower() not in _HONORIFICS else t for t in toks]
+    head = toks[-1]
+    if head in _CAP_GROUPS:
+        return _Ref("desc", " ".join(_strip_det(toks)), False)
+    if head[0].isupper():
+        roles, name, definite = _split_chain(toks)
+        if definite and head.lower() in _ROLE_WORDS and head.lower() not in _ORG_HEADS:
+            phrase = _strip_det(toks)
+            return _Ref("role", " ".join(phrase), True) if phrase else None
+        if name and _clean_tok(name[-1]).lower() in _ORG_HEADS:
+            phrase = _strip_det(toks)
+            return _Ref("desc", " ".join(phrase), False) if phrase else None
+        if name and _looks_like_name(name) and not definite:
+            return _Ref("name", " ".join(name), True, name)
+        phrase = _strip_det(toks)
+        if not phrase or not all(t[0].isupper() or t.lower() in _ROLE_WORDS or t.lower() in _CONNECT for t in phrase):
+            return None
+        if roles and not name:
+            return _Ref("role", " ".join(phrase), _clean_tok(head).lower() not in _ORG_HEADS)
+        if definite or name:
+            # "The Washington Examiner", "the Home Office": an organisation
+            if all(t.lower() in _STOP for t in phrase):
+                return None
+            return _Ref("desc", " ".join(phrase), False)
+        return None
+    low = head.lower()
+    if low in _HEAD_NOUNS:
+        phrase = _strip_det(toks)
+        if not phrase:
+            return None
+        definite = toks[0].lower() == "the"
+        person = low in _PERSON_NOUNS
+        has_cap = any(t[0].isupper() for t in phrase)
+        if definite and person and not has_cap:
+            return _Ref("role", " ".join(phrase), True)
+        return _Ref("desc", " ".join(phrase), person)
+    return None
+
+
+def _strip_det(toks: list[str]) -> list[str]:
+    i = 0
+    while i < len(toks) and toks[i].lower() in ("the", "a", "an", "one", "but", "and", "however", "meanwhile"):
+        i += 1
+    return list(toks[i:])
+
+
+def _subject_before(masked: str, vpos: int) -> _Ref | None:
+    toks = _TOKEN_RE.findall(masked, max(0, vpos - 160), vpos)
+    i = len(toks) - 1
+    # skip adverbs / auxiliaries between subject and verb
+    while i >= 0 and toks[i].lower() in _SKIP_BETWEEN:
+        i -= 1
+    if i < 0:
+        return None
+    if toks[i].lower() in _PASSIVE:
+        return None
+    # "X, who ..., said" / "X, 54, said": skip an appositive clause
+    if toks[i] == ",":
+        j = i - 1
+        while j >= 0 and toks[j] != "," and i - j < 25:
+            j -= 1
+        if j >= 0 and toks[j] == "," and j + 1 < i:
+            first = toks[j + 1]
+            if first.lower() in ("who", "whose", "which", "a", "an", "the", "himself", "herself", "now") or first[0].isdigit() or first[0].islower():
+                i = j - 1
+            else:
+                # "Association chief executive, Anne Weyman, said": the appositive is the name
+                ref = _np_ref(toks[j + 1 : i])
+                return ref if ref is not None and ref.kind == "name" else None
+        else:
+            return None
+        while i >= 0 and toks[i].lower() in _SKIP_BETWEEN:
+            i -= 1
+        if i < 0:
+            return None
+    t = toks[i]
+    if t.lower() in _PRONOUNS:
+        # "he said" but not "... so he said" inside a subordinate? good enough
+        return _Ref("pron", t.lower(), True)
+    if not (t[0].isalpha()):
+        return None
+    # collect the noun phrase backwards
+    j = i
+    while j - 1 >= 0:
+        p = toks[j - 1]
+        if not p[0].isalpha():
+            break
+        pl = p.lower()
+        if p[0].isupper() or pl in _ROLE_WORDS or pl in _HEAD_NOUNS:
+            j -= 1
+            continue
+        if pl in _CONNECT and j - 2 >= 0 and toks[j - 2][:1].isupper():
+            j -= 1
+            continue
+        if pl in ("the", "a", "an"):
+            j -= 1
+        break
+    np = toks[j : i + 1]
+    if not t[0].isupper() and t.lower() not in _HEAD_NOUNS:
+        return None
+    # "a spokesman for the Home Office" -> "Home Office spokesman"
+    if j >= 2 and toks[j - 1].lower() in ("for", "from", "at") and toks[j - 2].lower() in _PERSON_NOUNS and t[0].isupper():
+        phrase = _strip_det(np)
+        if phrase:
+            return _Ref("desc", " ".join(phrase + [toks[j - 2]]), True)
+    if j >= 1 and toks[j - 1].lower() in _PREPS:
+        return None  # "a letter sent to X said": X is not the subject
+    ref = _np_ref(np)
+    # "Colin Smith, Anytown Residents Association, said" -> the person
+    if ref is not None and ref.kind == "desc" and j >= 2 and toks[j - 1] == ",":
+        k2 = j - 2
+        while k2 - 1 >= 0 and toks[k2 - 1][:1].isupper():
+            k2 -= 1
+        prev = _np_ref(toks[k2 : j - 1])
+        if prev is not None and prev.kind == "name":
+            return prev
+    return ref
+
+
+def _subject_after(masked: str, pos: int, end: int) -> _Ref | None:
+    toks = _TOKEN_RE.findall(masked, pos, min(end, pos + 160))
+    np: list[str] = []
+    for k, t in enumerate(toks):
+        tl = t.lower()
+        if not t[0].isalpha():
+            break
+        if k == 0 and tl in ("the", "a", "an"):
+            np.append(t)
+            continue
+        if t[0].isupper() or tl in _ROLE_WORDS or tl in _HEAD_NOUNS:
+            np.append(t)
+            continue
+        if tl in _CONNECT and np and np[-1][0].isupper():
+            np.append(t)
+            continue
+        break
+    # trailing connectors
+    while np and np[-1].lower() in _CONNECT:
+        np.pop()
+    if not np or np[-1].lower() in ("the", "a", "an"):
+        return None
+    return _np_ref(np)
+
+
+def _find_ref(masked: str) -> _Ref | None:
+    n = len(masked)
+    for m in _VERB_RE.finditer(masked):
+        ref = _subject_before(masked, m.start())
+        if ref is not None:
+            return ref
+        if m.group(0) in _INVERTIBLE:
+            k = m.start() - 1
+            while k >= 0 and masked[k] == " ":
+                k -= 1
+            if k < 0 or masked[k] in ",”\"":
+                ref = _subject_after(masked, m.end(), n)
+                if ref is not None and ref.kind != "pron":
+                    return ref
+    m = _ACCORDING_RE.search(masked)
+    if m:
+        ref = _subject_after(masked, m.end(), n)
+        if ref is not None and ref.kind != "pron":
+            return ref
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Quotes
+
+
+def _classify_quote(text: str, i: int, lo: int, hi: int, is_open: bool) -> bool:
+    """True if the quote char at i opens a quotation."""
+    c = text[i]
+    if c == "“":
+        return True
+    if c == "”":
+        return False
+    before = text[i - 1] if i > lo else " "
+    after = text[i + 1] if i + 1 < hi else " "
+    b_space = before.isspace() or before in "([{—–-:"
+    a_space = after.isspace() or after in ".,;:!?)]}—–-"
+    if b_space and not a_space:
+        return True
+    if a_space and not b_space:
+        return False
+    return not is_open
+
+
+def _quote_segments(text: str, ps: int, pe: int, carried: bool) -> tuple[list[tuple[int, int]], bool, bool]:
+    """Quoted segments of paragraph text[ps:pe].
+
+    ``carried``: the previous paragraph ended inside a quote. Returns
+    (segments, continues_previous, open_at_end).
+    """
+    segs: list[tuple[int, int]] = []
+    is_open = False
+    qstart = ps
+    continues = False
+    first = True
+    for m in _QUOTE_CHARS.finditer(text, ps, pe):
+        i = m.start()
+        opening = _classify_quote(text, i, ps, pe, is_open)
+        if first and opening and carried and i == ps:
+            continues = True
+        if opening:
+            if is_open and i > qstart:
+                segs.append((qstart, i))
+            is_open = True
+            qstart = i
+        elif is_open:
+            segs.append((qstart, i + 1))
+            is_open = False
+        elif first and carried and not segs:
+            # closing quote of a quote continued without an opening mark
+            segs.append((ps, i + 1))
+            continues = True
+        first = False
+    if is_open:
+        segs.append((qstart, pe))
+    return segs, continues, is_open
+
+
+# ---------------------------------------------------------------------------
+# Main entry
+
+
+def _label_speaker(label: str, people: _People, default: str | None) -> str:
+    words = label.replace(".", ". ").split()
+    toks = [w.strip() for w in words if w.strip()]
+    low = " ".join(t.lower() for t in toks)
+    if low in ("q", "q.", "question", "audience member", "reporter"):
+        return "Reporter"
+    tc = [t.capitalize() if t.isupper() else t for t in toks]
+    roles, name, _ = _split_chain(tc)
+    if name and _looks_like_name(name):
+        return people.canonical([n.rstrip(".") for n in name])
+    if low in ("the president", "president") and default:
+        return default
+    phrase = " ".join(t for t in tc if t.lower() != "the")
+    role = phrase.lower()
+    cands = people.by_role(role)
+    if cands:
+        return cands[-1]
+    return phrase or (default or "Unknown")
+
+
+def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> list[Attribution]:
+    """One Attribution per sentence, in the same order."""
+    n = len(sentences)
+    if n == 0:
+        return []
+    lo = min(s.start for s in sentences)
+    hi = max(s.end for s in sentences)
+    people = _People(text, lo, hi)
+    if default_speaker:
+        people.add(default_speaker.split())
+
+    # paragraph groups (consecutive sentences with the same paragraph index)
+    groups: list[tuple[int, int]] = []
+    a = 0
+    for k in range(1, n + 1):
+        if k == n or sentences[k].paragraph != sentences[a].paragraph:
+            groups.append((a, k))
+            a = k
+
+    frac = [0.0] * n
+    opens = [False] * n  # the sentence starts with a quotation
+    intro = [False] * n  # a quotation opens the sentence or is introduced by ":", "," or a verb
+    link = [False] * n  # continues the quote of the previous sentence
+    refs: list[_Ref | None] = [None] * n
+    carried = False
+    for ga, gb in groups:
+        ps, pe = sentences[ga].start, sentences[gb - 1].end
+        segs, continues, open_end = _quote_segments(text, ps, pe, carried)
+        carried = open_end
+        si = 0
+        for k in range(ga, gb):
+            s, e = sentences[k].start, sentences[k].end
+            while si < len(segs) and segs[si][1] <= s:
+                si = si + 1
+            quoted = 0
+            pieces: list[tuple[int, int]] = []
+            j = si
+            while j < len(segs) and segs[j][0] < e:
+                qs, qe = max(segs[j][0], s), min(segs[j][1], e)
+                if qe > qs:
+                    quoted += qe - qs
+                    pieces.append((qs, qe))
+                    if qs == s and segs[j][0] < s:
+                        link[k] = True
+                j += 1
+            if k == ga and continues:
+                link[k] = True
+            length = max(1, e - s)
+            frac[k] = quoted / length
+            for qs, qe in pieces:
+                if qs == s:
+                    intro[k] = opens[k] = True
+                    break
+                b = qs - 1
+                while b > s and text[b].isspace():
+                    b -= 1
+                if text[b] in ":,—–" or _VERB_END_RE.search(text, max(s, b - 14), b + 1):
+                    intro[k] = True
+                    break
+            if pieces:
+                buf = []
+                pos = s
+                for qs, qe in pieces:
+                    buf.append(text[pos:qs])
+                    buf.append(text[qs] + " " * max(0, qe - qs - 2) + (text[qe - 1] if qe - qs > 1 else ""))
+                    pos = qe
+                buf.append(text[pos:e])
+                masked = "".join(buf)
+            else:
+                masked = text[s:e]
+            if quoted < length:
+                refs[k] = _find_ref(masked)
+
+    # forward pass: resolve references, keep carry-over state
+    speakers: list[str | None] = [None] * n
+    person_flag = [False] * n
+    last_person: str | None = None
+    last_group: str | None = None
+    last_named: str | None = None
+    recent_speakers: list[str] = []
+    label_speaker: str | None = None
+    for k in range(n):
+        s = sentences[k]
+        if default_speaker is not None:
+            if k == 0 or sentences[k - 1].paragraph != s.paragraph:
+                lm = _LABEL_RE.match(text, s.start, s.end)
+                if lm:
+                    label_speaker = _label_speaker(lm.group(0)[:-2], people, default_speaker)
+        ref = refs[k]
+        if ref is None:
+            continue
+        sp: str | None = None
+        if ref.kind == "name":
+            sp = people.canonical(ref.name or ref.value.split())
+            last_named = sp
+        elif ref.kind == "pron":
+            if ref.value in ("he", "she"):
+                sp = last_person
+            elif ref.value in ("they", "it"):
+                sp = last_group
+            elif ref.value in ("i", "we") and default_speaker:
+                sp = label_speaker or default_speaker
+        elif ref.kind == "role":
+            role = ref.value.lower()
+            cands = people.by_role(role)
+            if cands:
+                # prefer the most recent speaker among the candidates
+                sp = next((r for r in reversed(recent_speakers) if r in cands), cands[-1])
+            else:
+                head = role.split()[-1]
+                sp = next((r for r in reversed(recent_speakers) if r.lower().split()[-1] == head), None)
+                if sp is None:
+                    sp = ref.value if ref.value[0].isupper() else (last_person or last_named)
+        else:
+            sp = ref.value
+        if sp is None:
+            continue
+        speakers[k] = sp
+        if ref.person:
+            last_person = sp
+            person_flag[k] = True
+        else:
+            last_group = sp
+        recent_speakers.append(sp)
+
+    # decide modes; direct sentences take the speaker of their quote
+    out: list[Attribution] = []
+    modes: list[str] = ["none"] * n
+    final: list[str | None] = [None] * n
+    for k in range(n):
+        if link[k] or (intro[k] and (frac[k] >= 0.3 or (opens[k] and refs[k] is not None))):
+            modes[k] = "direct"
+        elif refs[k] is not None and speakers[k] is not None:
+            modes[k] = "reported"
+        final[k] = speakers[k]
+
+    # carry speakers along quote runs: forward then backward
+    last_any: str | None = None
+    for k in range(n):
+        same_para = k > 0 and sentences[k - 1].paragraph == sentences[k].paragraph
+        if modes[k] == "direct" and final[k] is None and k > 0:
+            prev_direct_same = same_para and modes[k - 1] == "direct"
+            if link[k] or prev_direct_same:
+                final[k] = final[k - 1]
+    for k in range(n - 2, -1, -1):
+        if modes[k] == "direct" and final[k] is None and modes[k + 1] == "direct" and link[k + 1]:
+            final[k] = final[k + 1]
+    # remaining unattributed quotes: previous speaker in the paragraph, else the
+    # last speaker of the document so far, else the next attribution in the paragraph
+    for k in range(n):
+        if modes[k] == "direct" and final[k] is None:
+            p = sentences[k].paragraph
+            j = k - 1
+            while j >= 0 and sentences[j].paragraph == p and final[j] is None:
+                j -= 1
+            if j >= 0 and sentences[j].paragraph == p:
+                final[k] = final[j]
+            elif last_any is not None:
+                final[k] = last_any
+            else:
+                j = k + 1
+                while j < n and sentences[j].paragraph == p and final[j] is None:
+                    j += 1
+                if j < n and sentences[j].paragraph == p:
+                    final[k] = final[j]
+        if final[k] is not None and modes[k] != "none":
+            last_any = final[k]
+    # quotes before any attribution in the document: the next quoted speaker
+    nxt_sp: str | None = None
+    for k in range(n - 1, -1, -1):
+        if modes[k] == "direct":
+            if final[k] is None:
+                final[k] = nxt_sp
+            else:
+                nxt_sp = final[k]
+
+    # transcripts: unquoted text is the (labelled or default) speaker's own words
+    if default_speaker is not None:
+        label_speaker = None
+        for k in range(n):
+            s = sentences[k]
+            if k == 0 or sentences[k - 1].paragraph != s.paragraph:
+                lm = _LABEL_RE.match(text, s.start, s.end)
+                if lm:
+                    label_speaker = _label_speaker(lm.group(0)[:-2], people, default_speaker)
+            who = label_speaker or default_speaker
+            ref = refs[k]
+            if modes[k] == "direct" and ref is not None and ref.kind == "name" and frac[k] >= 0.5:
+                continue  # quoting a named third party
+            modes[k] = "direct"
+            final[k] = who
+
+    for k in range(n):
+        mode = modes[k]
+        sp = final[k]
+        if mode == "reported" and sp is None:
+            mode = "none"
+        if mode == "none":
+            sp = None
+        out.append(Attribution(speaker=sp, mode=mode))  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,264 @@
+"""Reading a corpus directory into `Document`s, and finding the quotable paragraphs of each.
+
+A bad file never stops a load: it becomes a `Skipped` record with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import BadDocument, CorpusError
+from .models import Document, Skipped
+from .sentences import split_paragraphs
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+DEFAULT_MAX_FILE_BYTES = 5_000_000
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+# "President: Barack Obama" / "Speaker: ..." as the first line of a transcript.
+_SPEAKER_HEADER = re.compile(
+    r"\A[ \t]*(?:President|Vice President|Speaker|Senator|Governor|Secretary|Prime Minister|Chancellor)"
+    r"[ \t]*:[ \t]*([^\r\n]{2,80}?)[ \t]*(?:\r?\n|\Z)"
+)
+_DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\b|_)")
+_BOILERPLATE_LINE = re.compile(
+    r"^\s*(related (content|articles?|stories|coverage|links|reading)|read more|more on this story|"
+    r"advertisement|share this( article| story)?|sign up( for)?\b.*newsletter.*|"
+    r"click here\b.*|follow us on\b.*|subscribe( now)?\b.*|(top|more) stories)\s*:?\s*$",
+    re.I,
+)
+
+
+def load_corpus(root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[Skipped]]:
+    """Every readable document under `root`, sorted by source, and the files skipped with why."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError(f"corpus directory not found: {root}")
+    real_root = root.resolve()
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for path in sorted(_corpus_files(root)):
+        source = path.relative_to(root).as_posix()
+        try:
+            documents.append(load_document(path, source, real_root, max_file_bytes))
+        except BadDocument as exc:
+            log.warning("skipped %s: %s", source, exc)
+            skipped.append(Skipped(source, str(exc)))
+    return documents, skipped
+
+
+def _corpus_files(root: Path):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
+                yield Path(dirpath) / name
+
+
+def load_document(path: Path, source: str, real_root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Document:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(real_root):
+            raise BadDocument(f"symlink leaves the corpus root (points to {target})")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadDocument(f"cannot read: {exc.strerror or exc}") from exc
+    if size > max_file_bytes:
+        raise BadDocument(f"file is larger than the {max_file_bytes / 1e6:g} MB cap ({size / 1e6:.1f} MB)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadDocument(f"cannot read: {exc.strerror or exc}") from exc
+    if b"\x00" in raw:
+        raise BadDocument("binary file (contains NUL bytes)")
+    text = decode(raw, source)
+    if not text.strip():
+        raise BadDocument("empty or whitespace-only file")
+    sha = hashlib.sha256(raw).hexdigest()
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return parse_html(text, source, sha)
+    return parse_text(text, source, sha)
+
+
+def decode(raw: bytes, source: str) -> str:
+    """UTF-8 with the BOM stripped, else cp1252 with a warning. Newlines are kept as they are."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise BadDocument(f"cannot be decoded as UTF-8 or cp1252 (byte 0x{raw[exc.start]:02x} at {exc.start})") from exc
+    log.warning("%s is not valid UTF-8; decoded as cp1252", source)
+    return text
+
+
+def parse_text(text: str, source: str, sha256: str = "") -> Document:
+    meta, body_start = _front_matter(text)
+    speaker = _clean(meta.get("speaker"))
+    header = _SPEAKER_HEADER.match(text, body_start)
+    if header and not speaker:
+        speaker = header.group(1).strip()
+    if header:
+        body_start = header.end()
+    title = _clean(meta.get("title"))
+    first_line = _first_line(text, body_start)
+    if first_line is not None:
+        line_start, line_end = first_line
+        line = text[line_start:line_end].strip()
+        if title is None and not header:
+            title = line
+            if text[line_end:].strip():  # a one-line file is its own title and its own body
+                body_start = line_end
+        elif title is not None and line == title:
+            body_start = line_end  # the headline repeats the front-matter title: not quotable
+    if title is None:
+        title = _title_from_filename(source)
+    published = _iso_date(meta.get("published"), source) or _date_from_filename(source)
+    return Document(
+        source=source,
+        text=text,
+        title=title,
+        outlet=_clean(meta.get("outlet")),
+        url=_clean(meta.get("url")),
+        published=published,
+        speaker=speaker,
+        body_start=body_start,
+        sha256=sha256,
+    )
+
+
+def parse_html(html: str, source: str, sha256: str = "") -> Document:
+    import trafilatura  # heavy import; only HTML files need it
+
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if extracted is None or not (extracted.text or "").strip():
+        raise BadDocument("no article text could be extracted from the HTML")
+    lines = [line.strip() for line in extracted.text.splitlines() if line.strip()]
+    title = _clean(extracted.title)
+    if title and lines and lines[0] == title:
+        lines = lines[1:]
+    if not lines:
+        raise BadDocument("no article text could be extracted from the HTML")
+    # The extracted text is what we store and quote; blank lines mark its paragraphs.
+    text = "\n\n".join(lines) + "\n"
+    return Document(
+        source=source,
+        text=text,
+        title=title or _title_from_filename(source),
+        outlet=_clean(extracted.sitename) or _clean(extracted.hostname),
+        url=_clean(extracted.url),
+        published=_iso_date(extracted.date, source) or _date_from_filename(source),
+        speaker=_clean(extracted.author) if _looks_like_transcript(extracted) else None,
+        body_start=0,
+        sha256=sha256,
+    )
+
+
+def _looks_like_transcript(extracted) -> bool:
+    # An HTML author is a byline, not a speaker, unless the page calls itself a transcript.
+    return bool(re.search(r"\b(transcript|remarks|speech)\b", extracted.title or "", re.I))
+
+
+def _front_matter(text: str) -> tuple[dict, int]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        if re.match(r"\A---[ \t]*\r?\n", text):
+            raise BadDocument("broken front matter: no closing '---' line")
+        return {}, 0
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise BadDocument(f"broken front matter: {' '.join(str(exc).split())}") from exc
+    if not isinstance(meta, dict):
+        raise BadDocument("broken front matter: expected 'key: value' lines")
+    return {str(k).lower(): v for k, v in meta.items()}, match.end()
+
+
+def _first_line(text: str, start: int) -> tuple[int, int] | None:
+    for match in re.finditer(r"[^\r\n]*", text[start:]):
+        if match.group().strip():
+            return start + match.start(), start + match.end()
+    return None
+
+
+def _clean(value) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def _iso_date(value, source: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise BadDocument(f"broken front matter: published is not an ISO date: {text!r}") from None
+
+
+def _date_from_filename(source: str) -> str | None:
+    match = _DATE_PREFIX.match(Path(source).name)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
+
+
+def _title_from_filename(source: str) -> str:
+    stem = Path(source).stem
+    stem = _DATE_PREFIX.sub("", stem).strip("-_ ")
+    words = re.split(r"[-_\s]+", stem)
+    return " ".join(words).capitalize() or Path(source).name
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """Trailers such as "Related Content", and promo headlines set in capitals."""
+    if _BOILERPLATE_LINE.match(paragraph):
+        return True
+    letters = [c for c in paragraph if c.isalpha()]
+    words = paragraph.split()
+    return len(words) >= 3 and len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.85
+
+
+def quotable_paragraphs(doc: Document) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph number) of each body paragraph that may be quoted.
+
+    Numbers count every body paragraph, boilerplate included, so that a citation's
+    paragraph matches what a reader counts in the source.
+    """
+    spans = split_paragraphs(doc.text, doc.body_start)
+    out = []
+    for number, (start, end) in enumerate(spans):
+        if is_boilerplate(doc.text[start:end]):
+            continue
+        out.append((start, end, number))
+    # Everything after a "Related Content" trailer is navigation, not article.
+    for number, (start, end) in enumerate(spans):
+        if _BOILERPLATE_LINE.match(doc.text[start:end]) and re.match(r"\s*related", doc.text[start:end], re.I):
+            out = [p for p in out if p[2] < number]
+            break
+    return out

@@ -1,0 +1,29 @@
+"""Exceptions that the edges (CLI, Discord) turn into one-line user messages."""
+
+
+class PolicybotError(Exception):
+    """Base class: its message is safe and meant to be shown to a user."""
+
+
+class EmptyQuestion(PolicybotError):
+    pass
+
+
+class CorpusError(PolicybotError):
+    """The corpus directory is missing or holds no readable document."""
+
+
+class IndexMismatch(PolicybotError):
+    """The index was built with another embedding model or chunker."""
+
+
+class IndexMissing(PolicybotError):
+    pass
+
+
+class ReloadInProgress(PolicybotError):
+    """Another process or task holds the reload lock."""
+
+
+class BadDocument(PolicybotError):
+    """One file cannot be loaded; the message is the reason shown in the ingest report."""

@@ -1,0 +1,109 @@
+"""Question understanding: who is asked about, and what the topic words are."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|du|van|von|der|la|le|al|bin|ibn)"
+_NAME = rf"(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}})"
+_VERBS = (
+    r"say|said|says|think|thinks|thought|tell|told|claim|claimed|argue|argued|warn|warned|defend|defended|"
+    r"describe|described|respond|responded|react|reacted|reply|replied|mean|meant|believe|believes|want|wants|"
+    r"propose|proposed|promise|promised|call|called|accuse|accused|admit|admitted|announce|announced|"
+    r"explain|explained|insist|insisted|suggest|suggested|feel|feels|make|view|justify|justified|criticise|"
+    r"criticised|criticize|criticized|praise|praised|comment|commented|state|stated|urge|urged|predict|predicted|"
+    r"reveal|revealed|deny|denied|blame|blamed|attack|attacked|support|supported|oppose|opposed|think"
+)
+_SUBJECT_PATTERNS = [
+    re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
+    re.compile(rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"),
+    re.compile(rf"\b(?:according to|by|from)\s+(?P<name>{_NAME})"),
+    re.compile(rf"\b(?:what|how|why|when|where)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
+    re.compile(rf"^(?P<name>{_NAME})\s+on\b"),
+]
+_QUESTION_WORDS = {
+    "What", "How", "Why", "When", "Where", "Who", "Which", "Did", "Does", "Do", "Is", "Was", "Has", "Have",
+    "Can", "Could", "Should", "Would", "Will", "The", "A", "An", "In", "On", "About", "Tell", "Show", "Give",
+}
+_ROLE_WORDS = {
+    "mr", "mrs", "ms", "dr", "prof", "professor", "president", "vice", "minister", "secretary", "leader",
+    "chancellor", "prime", "senator", "sen", "governor", "gov", "rep", "representative", "mp", "the",
+    "chairman", "chair", "spokesman", "spokeswoman", "tory", "labour", "conservative", "democrat", "republican",
+    "home", "foreign", "shadow", "deputy", "chief", "general", "attorney", "justice", "judge", "sir", "dame",
+    "lord", "lady", "baroness", "former", "us", "uk", "british", "american",
+}
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    text: str
+    speaker: str | None  # the asked speaker as written, titles removed ("Jack Straw")
+    speaker_key: str | None  # lower-cased surname ("straw")
+    first_name: str | None
+
+
+def name_key(name: str | None) -> tuple[str | None, str | None]:
+    """(surname, first name) of a person's name, lower-cased, titles and possessives removed."""
+    if not name:
+        return None, None
+    words = [w.strip(".,'’\"") for w in re.split(r"\s+", name) if w.strip(".,'’\"")]
+    words = [re.sub(r"(?:'s|’s)$", "", w) for w in words]
+    people = [w for w in words if w.lower() not in _ROLE_WORDS]
+    if not people:
+        # "Lord Woolf" keeps its title as part of the name; its key is the last word.
+        people = words[-1:]
+    if not people:
+        return None, None
+    surname = people[-1].lower()
+    first = people[0].lower() if len(people) > 1 else None
+    return surname, first
+
+
+def parse_question(question: str, known_surnames: set[str] | frozenset = frozenset()) -> ParsedQuestion:
+    text = " ".join(question.split())
+    for pattern in _SUBJECT_PATTERNS:
+        for match in pattern.finditer(text):
+            name = _trim_name(match.group("name"))
+            surname, first = name_key(name)
+            if surname and (not known_surnames or surname in known_surnames):
+                return ParsedQuestion(text, name, surname, first)
+    # Otherwise a capitalised word that is a known speaker's surname ("Vance on discipline").
+    if known_surnames:
+        for match in re.finditer(_NAME, text):
+            name = _trim_name(match.group())
+            surname, first = name_key(name)
+            if surname and surname in known_surnames:
+                return ParsedQuestion(text, name, surname, first)
+    return ParsedQuestion(text, None, None, None)
+
+
+def _trim_name(name: str) -> str:
+    words = name.split()
+    while words and words[0] in _QUESTION_WORDS:
+        words = words[1:]
+    # "Migration Watch's Sir Andrew Green" -> the person after the possessive.
+    for i, word in enumerate(words[:-1]):
+        if word.endswith(("'s", "’s")):
+            words = words[i + 1 :]
+            break
+    return " ".join(words)
+
+
+# The scaffolding of a question about statements; it says nothing about the topic.
+_SCAFFOLD = re.compile(
+    rf"\b(?:what|how|why|when|where|who|which|whom|whose|did|does|do|has|have|had|was|were|is|are|"
+    rf"about|regarding|concerning|on|the|a|an|of|in|view|views|position|stance|opinion|comment|comments|"
+    rf"remarks?|statements?|say|says|said|saying|think|thinks|thought|tell|told|speak|spoke|talk|talked|"
+    rf"respond|responded|react|reacted|describe|described|mean|meant)\b",
+    re.I,
+)
+
+
+def topic_text(parsed: ParsedQuestion) -> str:
+    """The question without the speaker's name and the question's scaffolding: what BM25 should match."""
+    text = parsed.text
+    if parsed.speaker:
+        text = text.replace(parsed.speaker, " ")
+        text = re.sub(r"(?:'s|’s)\b", " ", text)
+    return " ".join(_SCAFFOLD.sub(" ", text).split())

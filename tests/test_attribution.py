@@ -1,0 +1,181 @@
+import pathlib
+
+import pytest
+
+from retrieval.attribution import attribute
+from retrieval.models import Attribution
+from retrieval.sentences import split_sentences
+
+SEED = pathlib.Path(__file__).resolve().parents[1] / "seeds" / "000_654628842b703738.txt"
+
+
+def run(text, default_speaker=None):
+    ss = split_sentences(text)
+    at = attribute(text, ss, default_speaker)
+    assert len(at) == len(ss)
+    return [(text[s.start : s.end], a) for s, a in zip(ss, at)]
+
+
+def find(rows, needle):
+    for sent, a in rows:
+        if needle in sent:
+            return a
+    raise AssertionError(needle)
+
+
+def test_empty():
+    assert attribute("", []) == []
+
+
+def test_quote_then_said_x_and_colon_quote():
+    t = (
+        'Committee chairman Edward Leigh said: "There is a worrying tension here. '
+        '"Staff are expected to decide in about 11 minutes. "\n\n'
+        '"We will act," said Tory leader Michael Howard.\n\n'
+        "Mr Leigh said the Home Office should now consider removals."
+    )
+    rows = run(t)
+    assert find(rows, "worrying") == Attribution("Edward Leigh", "direct")
+    assert find(rows, "11 minutes") == Attribution("Edward Leigh", "direct")
+    assert find(rows, "We will act") == Attribution("Michael Howard", "direct")
+    assert find(rows, "should now consider") == Attribution("Edward Leigh", "reported")
+
+
+def test_reported_forms_and_narration():
+    t = (
+        "The minister met officials on Monday. "
+        "According to Sir Andrew Green, the figures are too high. "
+        "Lib Dem leader Charles Kennedy warned that the plan would fail. "
+        "Mr Kennedy, who was speaking in Bath, argued the tax was unfair. "
+        "A Home Office spokesman said the system had been tightened. "
+        "He added that checks would continue."
+    )
+    rows = run(t)
+    assert find(rows, "met officials") == Attribution(None, "none")
+    a = find(rows, "According to")
+    assert a.mode == "reported" and "Green" in a.speaker
+    assert find(rows, "warned that") == Attribution("Charles Kennedy", "reported")
+    assert find(rows, "Bath") == Attribution("Charles Kennedy", "reported")
+    a = find(rows, "tightened")
+    assert a.mode == "reported" and a.speaker == "Home Office spokesman"
+    assert find(rows, "checks would") == Attribution("Home Office spokesman", "reported")
+
+
+def test_pronoun_and_role_carry_over():
+    t = (
+        "Vice President JD Vance spoke in Ohio.\n\n"
+        "\u201cWe look into it,\u201d he told reporters.\n\n"
+        "\u201cYou can do both,\u201d the vice president said.\n\n"
+        "Mr Vance also told voters that taxes would fall."
+    )
+    rows = run(t)
+    assert find(rows, "look into it") == Attribution("JD Vance", "direct")
+    assert find(rows, "do both") == Attribution("JD Vance", "direct")
+    assert find(rows, "taxes would fall") == Attribution("JD Vance", "reported")
+
+
+def test_pronoun_after_named_speaker():
+    t = "Alan Johnson said the scheme was fair. \u201cIt works,\u201d he said."
+    rows = run(t)
+    assert find(rows, "It works") == Attribution("Alan Johnson", "direct")
+
+
+def test_continuation_across_sentences_and_paragraphs():
+    t = (
+        "\u201cFirst point,\u201d Jane Roe responded. \u201cSecond point. Third point.\n\n"
+        "\u201cFourth point in a new paragraph.\u201d\n\n"
+        "Narration follows here."
+    )
+    rows = run(t)
+    for needle in ("First point", "Second point", "Third point", "Fourth point"):
+        assert find(rows, needle) == Attribution("Jane Roe", "direct"), needle
+    assert find(rows, "Narration") == Attribution(None, "none")
+
+
+def test_speaker_named_after_quote_in_later_sentence():
+    t = "\u201cWe will win. We always do,\u201d said Gordon Brown."
+    rows = run(t)
+    assert find(rows, "We will win") == Attribution("Gordon Brown", "direct")
+    assert find(rows, "We always do") == Attribution("Gordon Brown", "direct")
+
+
+def test_peer_titles_kept_and_roles_stripped():
+    t = (
+        "Lord Chief Justice Lord Woolf said the law was clear. "
+        "Home Secretary Charles Clarke said ministers would appeal. "
+        "Former Labour MP Lord Janner told ITV: \u201cThe time has come.\u201d"
+    )
+    rows = run(t)
+    assert find(rows, "law was clear") == Attribution("Lord Woolf", "reported")
+    assert find(rows, "would appeal") == Attribution("Charles Clarke", "reported")
+    assert find(rows, "time has come") == Attribution("Lord Janner", "direct")
+
+
+def test_alias_resolves_to_fullest_form_seen_later():
+    t = "Mr Howard said the plan was flawed. It was backed by Tory leader Michael Howard on Monday."
+    rows = run(t)
+    assert find(rows, "flawed") == Attribution("Michael Howard", "reported")
+
+
+def test_scare_quotes_are_not_direct():
+    t = "Jo Bloggs suggested that officers have \u201cabsolute immunity\u201d while on duty."
+    assert find(run(t), "immunity") == Attribution("Jo Bloggs", "reported")
+
+
+def test_organisation_speaker():
+    t = "Visa staff were rushed, MPs have said. The committee said checks were too quick."
+    rows = run(t)
+    assert find(rows, "rushed") == Attribution("MPs", "reported")
+    assert find(rows, "too quick") == Attribution("committee", "reported")
+
+
+def test_passive_said_is_not_attribution():
+    t = "It is said that the plan was costly. The plan is said to be costly."
+    for _, a in run(t):
+        assert a.mode == "none"
+
+
+def test_transcript_default_speaker():
+    t = (
+        "I have directed the Secretary to act. We will rebuild.\n\n"
+        "As Lincoln wrote, \u201cA house divided against itself cannot stand.\u201d\n\n"
+        "THE VICE PRESIDENT: Thank you, Mr. President.\n\n"
+        "Q: What about taxes?"
+    )
+    rows = run(t, "Barack Obama")
+    assert find(rows, "I have directed") == Attribution("Barack Obama", "direct")
+    assert find(rows, "rebuild") == Attribution("Barack Obama", "direct")
+    a = find(rows, "house divided")
+    assert a.mode == "direct" and a.speaker is not None
+    assert find(rows, "Thank you") == Attribution("Vice President", "direct")
+    assert find(rows, "taxes") == Attribution("Reporter", "direct")
+
+
+def test_crlf_text():
+    t = "Mr Leigh said: \"It is bad.\r\n\r\n\"It is worse.\"\r\n\r\nCommittee chairman Edward Leigh spoke."
+    rows = run(t)
+    assert find(rows, "It is bad") == Attribution("Edward Leigh", "direct")
+    assert find(rows, "It is worse") == Attribution("Edward Leigh", "direct")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not present")
+def test_seed_article():
+    t = SEED.read_text(encoding="utf-8")
+    body = t.index("\n\n") + 2
+    ss = split_sentences(t, body)
+    at = attribute(t, ss)
+    rows = [(t[s.start : s.end], a) for s, a in zip(ss, at)]
+    a = find(rows, "If we think that there are disciplinary actions justified")
+    assert a.mode == "direct" and "Vance" in a.speaker
+    a = find(rows, "Vance himself suggested during a press briefing")
+    assert a.mode == "reported" and "Vance" in a.speaker
+    a = find(rows, "You\u2019re talking about human beings")
+    assert a.mode == "direct" and "Vance" in a.speaker
+    a = find(rows, "I would say the same of police officers")
+    assert a.mode == "direct" and "Vance" in a.speaker
+    a = find(rows, "the vice president said")
+    assert a == Attribution("JD Vance", "direct")
+    a = find(rows, "he told reporters when asked")
+    assert a.mode == "direct" and "Vance" in a.speaker
+    a = find(rows, "Related Content")
+    assert a.mode == "none"
