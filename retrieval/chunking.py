@@ -97,6 +97,13 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
     return Chunked(doc, sentences, passages)
 
 
+def embedding_text(doc: Document, passage: Passage) -> str:
+    """What the model and BM25 see: the passage with its title and speaker as context."""
+    if passage.speaker:
+        return f"{doc.title}. {passage.speaker}: {passage.text}"
+    return f"{doc.title}. {passage.text}"
+
+
 def passage_id(source: str, text: str, occurrence: int = 0) -> str:
     """Derived from source and content, so an unchanged passage keeps its id across reloads."""
     digest = hashlib.sha1(f"{source}\0{occurrence}\0{text}".encode()).hexdigest()

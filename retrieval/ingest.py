@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunking import CHUNKER_VERSION, chunk_document
+from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from .documents import DEFAULT_MAX_FILE_BYTES, load_corpus
 from .embedding import Embedder
 from .errors import CorpusError
@@ -24,13 +24,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 EMBED_BATCH = 256  # passages handed to the model between progress updates
-
-
-def embedding_text(doc: Document, passage: Passage) -> str:
-    """What the model and BM25 see: the passage with its title and speaker as context."""
-    if passage.speaker:
-        return f"{doc.title}. {passage.speaker}: {passage.text}"
-    return f"{doc.title}. {passage.text}"
 
 
 def ingest(

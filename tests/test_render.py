@@ -18,8 +18,8 @@ ALPHABET = string.ascii_letters + string.digits + " " * 12 + "*_~|>`\\#-[]()<@!&
 def rand_text(rng: random.Random, low: int, high: int) -> str:
     n = rng.randint(low, high)
     if rng.random() < 0.2:  # one giant word
-        return "".join(rng.choice(string.ascii_letters + "*_") for _ in range(n))
-    return "".join(rng.choice(ALPHABET) for _ in range(n))
+        return "".join(rng.choices(string.ascii_letters + "*_", k=n))
+    return "".join(rng.choices(ALPHABET, k=n))
 
 
 def rand_quote(rng: random.Random) -> Quote:
