@@ -1,0 +1,1 @@
+"""The Discord layer: a thin discord.py bot over `retrieval.engine.Engine`."""

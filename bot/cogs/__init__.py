@@ -1,0 +1,3 @@
+"""One cog per concern, loaded as extensions in `Policybot.setup_hook`."""
+
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.admin")

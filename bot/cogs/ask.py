@@ -1,0 +1,145 @@
+"""Questions: /ask, @mentions, and replies to the bot's own answers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING, Optional
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import GENERIC_ERROR
+from retrieval.errors import PolicybotError
+from retrieval.models import Answer
+
+if TYPE_CHECKING:
+    from bot.client import Policybot
+
+log = logging.getLogger(__name__)
+
+
+def _cooldown(interaction: discord.Interaction) -> Optional[app_commands.Cooldown]:
+    seconds = interaction.client.settings.cooldown_seconds
+    return app_commands.Cooldown(1, seconds) if seconds > 0 else None
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: Policybot) -> None:
+        self.bot = bot
+        settings = bot.settings
+        self._searches = asyncio.Semaphore(max(1, settings.max_concurrent_searches))
+        self._mention_cooldown = (
+            commands.CooldownMapping.from_cooldown(1, settings.cooldown_seconds, commands.BucketType.user)
+            if settings.cooldown_seconds > 0
+            else None
+        )
+
+    def too_long(self, question: str) -> str | None:
+        limit = self.bot.settings.max_question_chars
+        if len(question) > limit:
+            return f"That question is {len(question)} characters long; please keep it under {limit}."
+        return None
+
+    async def answer(self, question: str, top: int = 3) -> Answer:
+        # Bounded so a burst of questions cannot starve reloads and the event loop's threads.
+        async with self._searches:
+            return await asyncio.to_thread(self.bot.engine.ask, question, top)
+
+    @app_commands.command(name="ask", description="Answer a question with verbatim, cited quotes from the corpus.")
+    @app_commands.describe(question="What do you want to know?", top="How many quotes to show (1-5)")
+    @app_commands.checks.dynamic_cooldown(_cooldown)
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        top: app_commands.Range[int, 1, 5] = 3,
+    ) -> None:
+        question = question.strip()
+        if problem := self.too_long(question):
+            await interaction.response.send_message(problem, ephemeral=True)
+            return
+        if not question:
+            await interaction.response.send_message("Please ask a question.", ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True)
+        answer = await self.answer(question, top)
+        await interaction.followup.send(embed=render.answer_embed(answer))
+
+    # --- mentions and replies -----------------------------------------------------------
+
+    def _is_reply_to_me(self, message: discord.Message) -> bool:
+        ref = message.reference
+        if ref is None or self.bot.user is None:
+            return False
+        resolved = ref.resolved if isinstance(ref.resolved, discord.Message) else ref.cached_message
+        return resolved is not None and resolved.author.id == self.bot.user.id
+
+    def _question_from(self, message: discord.Message) -> str:
+        assert self.bot.user is not None
+        me = self.bot.user.id
+        text = re.sub(rf"<@!?{me}>", " ", message.content)
+        return " ".join(text.split())
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if not self.bot.settings.answer_mentions or message.author.bot or self.bot.user is None:
+            return
+        if message.guild is not None and message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        mentioned = self.bot.user.id in message.raw_mentions
+        if not (mentioned or self._is_reply_to_me(message)):
+            return
+
+        question = self._question_from(message)
+        if not question:
+            await self._reply(message, "Ask me a question, e.g. “what did they say about discipline?”")
+            return
+        if problem := self.too_long(question):
+            await self._reply(message, problem)
+            return
+        retry_after = self._mention_cooldown.update_rate_limit(message) if self._mention_cooldown else None
+        if retry_after:
+            await self._reply(message, f"Slow down: you can ask again in {retry_after:.0f} s.")
+            return
+
+        try:
+            async with message.channel.typing():
+                answer = await self.answer(question)
+        except PolicybotError as exc:
+            await self._reply(message, str(exc))
+            return
+        except Exception:
+            log.exception("Error answering message %s", message.id)
+            await self._reply(message, GENERIC_ERROR)
+            return
+        await self._reply(message, embed=render.answer_embed(answer), question=question)
+
+    async def _reply(
+        self,
+        message: discord.Message,
+        content: str | None = None,
+        *,
+        embed: discord.Embed | None = None,
+        question: str | None = None,
+    ) -> None:
+        kwargs = {"allowed_mentions": discord.AllowedMentions.none()}
+        if content is not None:
+            content = render.truncate(content, render.CONTENT_LIMIT)
+        if embed is not None:
+            kwargs["embed"] = embed
+        try:
+            if question and self.bot.settings.reply_in_thread and isinstance(message.channel, discord.TextChannel):
+                thread = await message.create_thread(name=render.truncate(question, 100), auto_archive_duration=1440)
+                await thread.send(content, **kwargs)
+            else:
+                await message.reply(content, mention_author=False, **kwargs)
+        except discord.HTTPException:
+            log.warning("Could not reply to message %s", message.id, exc_info=True)
+
+
+async def setup(bot: Policybot) -> None:
+    await bot.add_cog(Ask(bot))

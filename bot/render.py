@@ -1,0 +1,347 @@
+"""Turn retrieval records into Discord embeds that always fit Discord's limits.
+
+Every function here returns payloads that Discord accepts: each part is cut to
+its own limit and the whole message stays under the 6,000-character total.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from urllib.parse import quote as _urlquote
+
+import discord
+
+from retrieval.models import Answer, IngestReport, Quote, SourceInfo
+
+# Discord's documented limits.
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+EMBED_TOTAL_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+
+ELLIPSIS = "…"
+NO_MATCH = "I found no statement about that in the corpus."
+SOURCES_PER_PAGE = 8
+
+# A link longer than this is more noise than help in an embed; it also
+# protects the description budget from one pathological URL.
+_MAX_LINK_CHARS = 600
+# How many words of a long quote go into textStart and textEnd.
+_FRAGMENT_WORDS = 4
+
+_COLOUR_ANSWER = discord.Colour.blurple()
+_COLOUR_ABSTAIN = discord.Colour.light_grey()
+_COLOUR_REPORT = discord.Colour.green()
+
+
+# --- text helpers -------------------------------------------------------------------------
+
+
+_MARKDOWN_CHARS = re.compile(r"([\\*_~|>`\[\]()])")
+_LINE_START_MARKS = re.compile(r"^([ \t]*)([#+-])", re.M)
+_LINE_START_NUMBER = re.compile(r"^([ \t]*\d+)\.", re.M)
+
+
+def escape(text: str) -> str:
+    """Backslash-escape Discord markdown so the text shows exactly as written.
+
+    `discord.utils.escape_markdown` leaves `>` inside a line alone (so `<@id>` and
+    `<t:…>` would render) and escapes a whole `[text](url)` with one backslash,
+    leaving the markdown inside it live, so quotes are escaped character by
+    character here: a backslash before any punctuation is always removed by Discord.
+    """
+    text = _MARKDOWN_CHARS.sub(r"\\\1", text)
+    text = _LINE_START_MARKS.sub(r"\1\\\2", text)
+    return _LINE_START_NUMBER.sub(r"\1\\.", text)
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters at a word boundary, marked with `…`."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ELLIPSIS[:max(limit, 0)]
+    cut = text[: limit - len(ELLIPSIS)]
+    space = cut.rfind(" ")
+    # Cutting mid-word is better than dropping almost everything.
+    if space > len(cut) // 2:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def fit_escaped(text: str, limit: int) -> str:
+    """The longest word-boundary prefix of `text` whose escaped form fits in `limit`."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    if limit <= len(ELLIPSIS):
+        return ""
+    words = list(re.finditer(r"\S+", text))
+    # Escaping only ever grows text, so the raw prefix never needs to exceed `limit`.
+    lo, hi, best = 0, len(words), ""
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        prefix = text[: words[mid - 1].end()] if mid else ""
+        candidate = escape(prefix.rstrip()) + ELLIPSIS
+        if len(candidate) <= limit:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    if best and best != ELLIPSIS:
+        return best
+    # One giant word: cut characters instead; escaping whole prefixes never splits an escape pair.
+    lo, hi, best = 1, min(len(text), limit), ELLIPSIS
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        candidate = escape(text[:mid]) + ELLIPSIS
+        if len(candidate) <= limit:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def block_quote(text: str) -> str:
+    return "\n".join("> " + line for line in text.split("\n"))
+
+
+def _plain_field(text: str, limit: int) -> str:
+    return truncate(escape(text), limit) or "\u200b"
+
+
+# --- links --------------------------------------------------------------------------------
+
+
+def _fragment_part(text: str) -> str:
+    # The text-fragment spec reserves '-', ',' and '&'; quote() leaves '-' alone.
+    return _urlquote(text, safe="").replace("-", "%2D")
+
+
+def text_fragment(text: str) -> str:
+    """The `:~:text=` directive that highlights `text` in a browser."""
+    words = text.split()
+    if len(words) <= 2 * _FRAGMENT_WORDS:
+        return ":~:text=" + _fragment_part(" ".join(words))
+    start = " ".join(words[:_FRAGMENT_WORDS])
+    end = " ".join(words[-_FRAGMENT_WORDS:])
+    return f":~:text={_fragment_part(start)},{_fragment_part(end)}"
+
+
+def _safe_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    if not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
+        return None
+    # Parentheses and spaces would end a markdown link early.
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+def quote_link(quote: Quote) -> str | None:
+    """The source URL with a text fragment for this quote, or None when no usable URL is known."""
+    base = _safe_url(quote.url)
+    if base is None:
+        return None
+    base = base.split("#:~:", 1)[0]
+    sep = ":~:" if "#" in base else "#:~:"
+    link = base + sep + text_fragment(quote.text).removeprefix(":~:")
+    if len(link) <= _MAX_LINK_CHARS:
+        return link
+    return base if len(base) <= _MAX_LINK_CHARS else None
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def _code(text: str, limit: int) -> str:
+    return "`" + truncate(text, limit).replace("`", "'") + "`"
+
+
+def _citation(quote: Quote, with_link: bool = True) -> str:
+    """The line under a quote: who said it, where, and a link or file and paragraph."""
+    who = escape(truncate(quote.speaker, 100)) if quote.speaker else "Unattributed"
+    title = escape(truncate(quote.title or quote.source, 150).replace("[", "(").replace("]", ")"))
+    details = [d for d in (quote.outlet, quote.published) if d]
+    detail = f" ({escape(truncate(', '.join(details), 120))})" if details else ""
+    link = quote_link(quote) if with_link else None
+    if link:
+        where = f"[{title}]({link})"
+    else:
+        where = f"*{title}*, {_code(quote.source, 150)} ¶ {quote.paragraph + 1}"
+    return f"— **{who}**, {where}{detail}"
+
+
+_MIN_QUOTE_ROOM = 120
+_MAX_CITATION = 1000
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    question = truncate(" ".join(answer.question.split()), TITLE_LIMIT - 3) or "?"
+    if answer.abstained or not answer.quotes:
+        return _abstain_embed(answer, question)
+
+    # Keep as many quotes as leave each a readable share of the description.
+    kept: list[tuple[Quote, str]] = []
+    overhead = 0
+    for quote in answer.quotes:
+        citation = _citation(quote)
+        if len(citation) > _MAX_CITATION:
+            citation = truncate(_citation(quote, with_link=False), _MAX_CITATION)
+        cost = len(citation) + 4 + 2 * (quote.text.count("\n") + 1)
+        if kept and overhead + cost + _MIN_QUOTE_ROOM * (len(kept) + 1) > DESCRIPTION_LIMIT:
+            break
+        kept.append((quote, citation))
+        overhead += cost
+
+    per_quote = (DESCRIPTION_LIMIT - overhead) // len(kept)
+    blocks = []
+    spare = 0
+    # Short quotes leave room that the quotes after them may use.
+    for quote, citation in kept:
+        room = per_quote + spare
+        body = fit_escaped(quote.text, room)
+        spare = room - len(body)
+        blocks.append(block_quote(body) + "\n" + citation)
+    description = "\n\n".join(blocks)
+
+    embed = discord.Embed(title=f"Q: {question}", description=description, colour=_COLOUR_ANSWER)
+    speaker = f" · asked about {truncate(answer.asked_speaker, 100)}" if answer.asked_speaker else ""
+    plural = "s" if len(kept) != 1 else ""
+    embed.set_footer(text=f"{len(kept)} verbatim quote{plural} from the corpus{speaker}")
+    return embed
+
+
+def _abstain_embed(answer: Answer, question: str) -> discord.Embed:
+    embed = discord.Embed(title=f"Q: {question}", description=NO_MATCH, colour=_COLOUR_ABSTAIN)
+    topics = [t for t in answer.nearest_topics if t and t.strip()]
+    if topics:
+        lines, used = [], 0
+        for topic in topics:
+            line = "• " + truncate(escape(" ".join(topic.split())), 200)
+            if used + len(line) + 1 > FIELD_VALUE_LIMIT:
+                break
+            lines.append(line)
+            used += len(line) + 1
+        embed.add_field(
+            name="Nearest topics in the corpus (these do NOT answer your question)",
+            value="\n".join(lines) or "\u200b",
+            inline=False,
+        )
+    return embed
+
+
+# --- ingest reports -----------------------------------------------------------------------
+
+
+def ingest_embed(report: IngestReport) -> discord.Embed:
+    changed = report.added or report.changed or report.removed
+    title = "Corpus reloaded" if changed else "Corpus reloaded: nothing changed"
+    embed = discord.Embed(title=title, colour=_COLOUR_REPORT)
+    if report.notice:
+        embed.description = truncate(escape(report.notice), 1000)
+    for name, value in (
+        ("Added", report.added),
+        ("Changed", report.changed),
+        ("Removed", report.removed),
+        ("Unchanged", report.unchanged),
+        ("Skipped", len(report.skipped)),
+    ):
+        embed.add_field(name=name, value=str(value), inline=True)
+    if report.skipped:
+        lines, used = [], 0
+        for index, skipped in enumerate(report.skipped):
+            line = f"{_code(skipped.source, 120)}: {truncate(escape(skipped.reason), 200)}"
+            rest = len(report.skipped) - index
+            tail = f"…and {rest} more"
+            if used + len(line) + 1 + len(tail) > FIELD_VALUE_LIMIT:
+                lines.append(tail)
+                break
+            lines.append(line)
+            used += len(line) + 1
+        embed.add_field(name="Skipped files", value="\n".join(lines), inline=False)
+    embed.set_footer(
+        text=f"Took {report.seconds:.1f} s · now {report.documents} documents, {report.passages} passages"
+        + (f" · {report.embedded_passages} passages embedded" if report.embedded_passages else "")
+    )
+    return embed
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+def page_count(total: int, per_page: int = SOURCES_PER_PAGE) -> int:
+    return max(1, math.ceil(total / per_page))
+
+
+def sources_embed(
+    sources: Sequence[SourceInfo], page: int, query: str | None = None, per_page: int = SOURCES_PER_PAGE
+) -> discord.Embed:
+    pages = page_count(len(sources), per_page)
+    page = min(max(page, 0), pages - 1)
+    heading = "Documents in the corpus"
+    if query:
+        heading = f"Documents matching “{truncate(' '.join(query.split()), 150)}”"
+    embed = discord.Embed(title=truncate(heading, TITLE_LIMIT), colour=_COLOUR_ANSWER)
+    if not sources:
+        embed.description = "No documents match." if query else "The corpus is empty."
+        return embed
+
+    shown = sources[page * per_page : (page + 1) * per_page]
+    # Fields keep the page readable; each value is bounded so the total stays under 6,000.
+    value_room = min(FIELD_VALUE_LIMIT, (EMBED_TOTAL_LIMIT - 600) // len(shown) - 200)
+    for info in shown:
+        bits = [b for b in (info.outlet, info.published) if b]
+        bits.append(f"{info.passages} passage{'s' if info.passages != 1 else ''}")
+        source = _code(info.source, 150)
+        value = truncate(escape(" · ".join(bits)), value_room - len(source) - 1) + "\n" + source
+        embed.add_field(name=_plain_field(" ".join((info.title or info.source).split()), 180), value=value, inline=False)
+    embed.set_footer(text=f"Page {page + 1}/{pages} · {len(sources)} document{'s' if len(sources) != 1 else ''}")
+    return embed
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def check_embeds(embeds: Sequence[discord.Embed], content: str | None = None) -> list[str]:
+    """Every Discord limit that this message would break; empty when it is valid."""
+    problems = []
+    if content is not None and len(content) > CONTENT_LIMIT:
+        problems.append("content")
+    if len(embeds) > EMBEDS_PER_MESSAGE:
+        problems.append("too many embeds")
+    total = 0
+    for embed in embeds:
+        data = embed.to_dict()
+        title = data.get("title", "")
+        description = data.get("description", "")
+        footer = data.get("footer", {}).get("text", "")
+        author = data.get("author", {}).get("name", "")
+        fields = data.get("fields", [])
+        if len(title) > TITLE_LIMIT:
+            problems.append("title")
+        if len(description) > DESCRIPTION_LIMIT:
+            problems.append("description")
+        if len(footer) > FOOTER_LIMIT:
+            problems.append("footer")
+        if len(author) > AUTHOR_LIMIT:
+            problems.append("author")
+        if len(fields) > FIELD_COUNT_LIMIT:
+            problems.append("field count")
+        for f in fields:
+            if not f.get("name") or len(f["name"]) > FIELD_NAME_LIMIT:
+                problems.append("field name")
+            if not f.get("value") or len(f["value"]) > FIELD_VALUE_LIMIT:
+                problems.append("field value")
+        total += len(title) + len(description) + len(footer) + len(author)
+        total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in fields)
+    if total > EMBED_TOTAL_LIMIT:
+        problems.append("total")
+    return problems
