@@ -121,6 +121,8 @@ def ingest(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt,
     engine = make_engine(_settings(corpus, index))
     if as_json:
         report = engine.ingest()
+        if report.notice:
+            typer.echo(f"notice: {report.notice}", err=True)
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -169,6 +171,24 @@ def evaluate(
     report = run_eval(engine, rows)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(report.table())
+
+
+@app.command()
+@_guarded
+def bench(
+    corpus: Optional[Path] = CorpusOpt,
+    questions: int = typer.Option(120, "--questions", min=100, help="Warm questions to time (at least 100)."),
+    as_json: bool = JsonOpt,
+):
+    """Measure model, ingest and query speed on a corpus (builds a throwaway index)."""
+    from retrieval.bench import run_bench
+
+    settings = _settings(corpus, None)
+    report = run_bench(settings.corpus, settings.model, questions, log=lambda m: typer.echo(m, err=True))
+    if as_json:
+        print(json.dumps(report.to_json()))
     else:
         print(report.table())
 
