@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,10 @@ class EvalReport:
         return "\n".join(lines)
 
 
+def _words(name: str | None) -> set[str]:
+    return set(re.findall(r"[\w'’-]+", (name or "").lower()))
+
+
 def _ratio(numerator: float, denominator: int) -> float:
     return numerator / denominator if denominator else 0.0
 
@@ -114,7 +119,7 @@ def score(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str], sec
         per_kind.setdefault(row.kind or "other", []).append((h1, h3))
     speaker_ok = sum(
         1 for row, answer in with_speaker
-        if answer.quotes and row.speaker.split()[-1].lower() in (answer.quotes[0].speaker or "").lower()
+        if answer.quotes and row.speaker.split()[-1].lower() in _words(answer.quotes[0].speaker)
     )
     abstained = sum(1 for _, a in unanswerable if a.abstained)
     for row, answer in unanswerable:

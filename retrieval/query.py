@@ -60,22 +60,73 @@ def name_key(name: str | None) -> tuple[str | None, str | None]:
     return surname, first
 
 
-def parse_question(question: str, known_surnames: set[str] | frozenset = frozenset()) -> ParsedQuestion:
+_TITLES = {"mr", "mrs", "ms", "dr", "prof", "professor", "president", "senator", "sen", "governor", "gov", "rep",
+            "sir", "dame", "lord", "lady", "baroness", "judge", "justice", "minister", "secretary", "chancellor"}
+
+
+def person_like(name: str | None) -> bool:
+    """Whether a speaker label names a person ("Jack Straw", "Lord Woolf"), not a body or a role ("Labour", "spokesman")."""
+    if not name:
+        return False
+    words = [w.strip(".,'’\"") for w in name.split() if w.strip(".,'’\"")]
+    capitalised = [w for w in words if w[:1].isupper()]
+    if len(capitalised) >= 2:
+        return True
+    return len(words) >= 2 and words[0].lower() in _TITLES and words[-1][:1].isupper()
+
+
+# Which patterns put a name in the subject slot of a speech verb ("did X say", "how X defended"):
+# a name there is the asked speaker even when the corpus does not know it (then nothing answers).
+_STRONG = (0, 3)
+_AUX = {"did", "does", "do", "has", "have", "had", "what", "how", "why", "the", "a", "an"}
+_LOWER_SUBJECT = re.compile(rf"\b(?:did|does|do|has|have|had|what|how|why)\s+(?P<name>[\w'’.-]+(?:\s+[\w'’.-]+)?)\s+(?:{_VERBS})\b", re.I)
+_OBJECT_POSITION = re.compile(
+    r"\b(?:about|on|of|in|into|to|for|with|against|regarding|concerning|over|at)\s+(?:(?:the|a|an)\s+)?$", re.I
+)
+
+
+def parse_question(
+    question: str,
+    known_surnames: set[str] | frozenset = frozenset(),
+    person_surnames: set[str] | frozenset | None = None,
+) -> ParsedQuestion:
+    """Find the asked speaker.
+
+    `known_surnames` are the speaker keys in the index (people, bodies, roles); `person_surnames`
+    the subset that name people (defaults to all of them). A name in a speech verb's subject slot
+    is taken as the speaker when the index knows it or it looks like a person's name; elsewhere
+    ("Vance's view on", "according to X") only when the index knows it.
+    """
     text = " ".join(question.split())
-    for pattern in _SUBJECT_PATTERNS:
+    persons = known_surnames if person_surnames is None else person_surnames
+    for number, pattern in enumerate(_SUBJECT_PATTERNS):
         for match in pattern.finditer(text):
             name = _trim_name(match.group("name"))
             surname, first = name_key(name)
-            if surname and (not known_surnames or surname in known_surnames):
+            if not surname:
+                continue
+            if not known_surnames or surname in known_surnames or (number in _STRONG and _named(name)):
                 return ParsedQuestion(text, name, surname, first)
-    # Otherwise a capitalised word that is a known speaker's surname ("Vance on discipline").
-    if known_surnames:
-        for match in re.finditer(_NAME, text):
-            name = _trim_name(match.group())
-            surname, first = name_key(name)
-            if surname and surname in known_surnames:
-                return ParsedQuestion(text, name, surname, first)
+    # A known person written in lower case ("what did vance say").
+    for match in _LOWER_SUBJECT.finditer(text if text == text.lower() else ""):
+        words = [w for w in match.group("name").split() if w.lower() not in _AUX]
+        for i in range(len(words)):
+            surname, first = name_key(" ".join(words[i:]))
+            if surname and surname in persons:
+                return ParsedQuestion(text, " ".join(words[i:]), surname, first)
+    # Otherwise a known person's name outside a topic position ("Vance: discipline?").
+    for match in re.finditer(_NAME, text):
+        name = _trim_name(match.group())
+        surname, first = name_key(name)
+        if surname and surname in persons and not _OBJECT_POSITION.search(text[: match.start()]):
+            return ParsedQuestion(text, name, surname, first)
     return ParsedQuestion(text, None, None, None)
+
+
+def _named(name: str) -> bool:
+    """A capitalised name that is not a question word ("Merkel", "Angela Merkel")."""
+    words = name.split()
+    return bool(words) and all(w[:1].isupper() or w.lower() in {"de", "du", "van", "von", "der", "la", "le", "al", "bin", "ibn"} for w in words)
 
 
 def _trim_name(name: str) -> str:

@@ -1,8 +1,10 @@
 """Hybrid search: dense (Chroma) and BM25 candidates, fused, re-ranked with speaker and
 context, then cut down to the smallest verbatim span that answers.
 
-Everything per query is vectorised over the candidate set; nothing loops over the
-whole corpus in Python.
+Per query: one query embedding, one Chroma query, one BM25 scoring per query term,
+and numpy over the candidate set (plus a few matrix-vector products over the corpus).
+Nothing loops over the whole corpus in Python; what depends only on the generation
+(modes, speaker keys, document centroids) is computed once and cached on it.
 """
 
 from __future__ import annotations
@@ -14,21 +16,69 @@ import numpy as np
 
 from .errors import EmptyQuestion
 from .index import Generation
-from .models import Answer, Passage, Quote
-from .query import ParsedQuestion, name_key, parse_question, topic_text
+from .models import Answer, Quote
+from .query import ParsedQuestion, name_key, parse_question, person_like, topic_text
 
 
 @dataclass(frozen=True)
 class SearchParams:
     dense_k: int = 60
     lexical_k: int = 60
-    lexical_weight: float = 0.25  # BM25, normalised to the best candidate's score
-    context_weight: float = 0.15  # best neighbouring passage in the same document
+    fusion: str = "linear"  # "linear": normalised scores summed; "rrf": reciprocal rank fusion
+    rrf_k: float = 60.0
+    lexical_weight: float = 0.10  # BM25 / the corpus-best BM25 for this query
+    coverage_weight: float = 0.0  # share of the topic's IDF mass found in the passage or its neighbours
+    context_weight: float = 0.15  # mean of the neighbouring passages' similarity, same document
+    document_weight: float = 0.10  # the document's centroid similarity
     speaker_bonus: float = 1.0  # above any topical score: the asked speaker always ranks first
-    direct_bonus: float = 0.04  # the speaker's own words over reports of them
-    narration_penalty: float = 0.06
-    abstain_below: float = 0.42  # relevance (dense + lexical share) of the best answer
-    max_quote_chars: int = 400
+    statement_bonus: float = 0.10  # someone's words (direct or reported) over narration
+    direct_bonus: float = 0.08  # the speaker's own words over reports of them
+    abstain_coverage_weight: float = 0.3  # in the relevance that decides abstention
+    abstain_document_weight: float = 0.3  # in the relevance that decides abstention
+    abstain_below: float = 0.64  # dense + 0.3 coverage (passage window) + 0.3 coverage (document); calibrated on dev
+    secondary_margin: float = 0.08  # quotes after the first may fall this far below the abstention bar
+    max_quote_chars: int = 420
+    duplicate_overlap: float = 0.6  # shingle overlap above which two quotes are copies
+
+
+_DEBUG: dict | None = None  # set to a dict to capture the last query's features
+
+_MODE_CODE = {"none": 0, "reported": 1, "direct": 2}
+
+
+class _Derived:
+    """Arrays that depend only on the generation, computed once per generation."""
+
+    def __init__(self, gen: Generation):
+        n = len(gen.passages)
+        self.modes = np.fromiter((_MODE_CODE[p.mode] for p in gen.passages), dtype=np.int8, count=n)
+        names = {p.speaker for p in gen.passages if p.speaker}
+        keys = {name: name_key(name) for name in names}
+        self.person_surnames = frozenset(keys[name][0] for name in names if keys[name][0] and person_like(name))
+        self.surname = np.array([keys[p.speaker][0] if p.speaker else "" for p in gen.passages], dtype=object)
+        self.first = np.array([(keys[p.speaker][1] or "") if p.speaker else "" for p in gen.passages], dtype=object)
+        ids = gen.source_ids
+        self.prev_same = np.zeros(n, dtype=bool)
+        self.next_same = np.zeros(n, dtype=bool)
+        if n:
+            self.prev_same[1:] = ids[1:] == ids[:-1]
+            self.next_same[:-1] = ids[:-1] == ids[1:]
+        self.document_starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if n else np.zeros(0, dtype=np.int64)
+        # Document centroids: the mean passage vector of each document, normalised.
+        docs = int(ids.max()) + 1 if n else 0
+        centroids = np.zeros((docs, gen.embeddings.shape[1] if n else 0), dtype=np.float32)
+        if n:
+            np.add.at(centroids, ids, gen.embeddings)
+            centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+        self.centroids = centroids
+
+
+def _derived(gen: Generation) -> _Derived:
+    cached = gen.__dict__.get("_search_derived")
+    if cached is None:
+        cached = _Derived(gen)
+        gen.__dict__["_search_derived"] = cached
+    return cached
 
 
 @dataclass
@@ -42,43 +92,115 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     question = " ".join((question or "").split())
     if not question:
         raise EmptyQuestion("the question is empty; ask something like: what did Vance say about discipline?")
-    parsed = parse_question(question, gen.speaker_surnames)
     if not gen.passages:
-        return Answer(question, True, [], parsed.speaker)
+        return Answer(question, True, [], parse_question(question).speaker)
+    derived = _derived(gen)
+    parsed = parse_question(question, gen.speaker_surnames, derived.person_surnames)
 
     query_vector = embedder.encode_query(question)
-    lexical_scores = gen.bm25.scores(gen.bm25.query_terms(topic_text(parsed)))
+    term_scores = _term_scores(gen, topic_text(parsed))
+    lexical_scores = term_scores.sum(axis=0) if len(term_scores) else np.zeros(len(gen.passages), dtype=np.float32)
 
     rows = set(_dense_rows(gen, query_vector, params.dense_k))
     if lexical_scores.any():
         k = min(params.lexical_k, len(lexical_scores))
         rows.update(np.argpartition(-lexical_scores, k - 1)[:k].tolist())
-    speaker_rows = gen.rows_of_speaker.get(parsed.speaker_key, np.zeros(0, dtype=np.int64)) if parsed.speaker_key else None
+    speaker_rows = gen.rows_of_speaker.get(parsed.speaker_key) if parsed.speaker_key else None
     if speaker_rows is not None:
         rows.update(speaker_rows.tolist())
-    candidates = np.fromiter(rows, dtype=np.int64)
+    candidates = np.fromiter(rows, dtype=np.int64, count=len(rows))
 
     dense = gen.embeddings[candidates] @ query_vector
-    best_lexical = float(lexical_scores[candidates].max()) if candidates.size else 0.0
+    best_lexical = float(lexical_scores.max())
     lexical = lexical_scores[candidates] / best_lexical if best_lexical > 0 else np.zeros(len(candidates))
-    relevance = dense + params.lexical_weight * lexical
-    context = _context_scores(gen, candidates, query_vector)
-    score = relevance + params.context_weight * context
+    coverage = _coverage(term_scores, candidates, derived)
+    context = _context_scores(gen, derived, candidates, query_vector)
+    document = derived.centroids[gen.source_ids[candidates]] @ query_vector
 
-    modes = np.array([gen.passages[r].mode for r in candidates])
-    score += np.where(modes == "direct", params.direct_bonus, 0.0)
-    score -= np.where(modes == "none", params.narration_penalty, 0.0)
+    doc_coverage = _document_coverage(gen, term_scores, candidates)
+    relevance = dense + params.abstain_coverage_weight * coverage + params.abstain_document_weight * doc_coverage
+    if params.fusion == "rrf":
+        score = sum(
+            1.0 / (params.rrf_k + _ranks(values))
+            for values in (dense, lexical, context, document)
+        ) * 30.0 + params.coverage_weight * coverage
+    else:
+        score = (
+            dense
+            + params.lexical_weight * lexical
+            + params.coverage_weight * coverage
+            + params.context_weight * context
+            + params.document_weight * document
+        )
+
+    modes = derived.modes[candidates]
+    score = score + np.where(modes > 0, params.statement_bonus, 0.0) + np.where(modes == 2, params.direct_bonus, 0.0)
+    asked = _speaker_matches(derived, candidates, parsed)
     if parsed.speaker_key:
-        score += params.speaker_bonus * np.array([_speaker_match(gen.passages[r], parsed) for r in candidates])
+        score = score + params.speaker_bonus * asked
 
     order = np.argsort(-score)
-    best = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[: max(top * 8, 20)]]
-    asked_rows = [c for c in best if parsed.speaker_key and _speaker_match(gen.passages[c.row], parsed) > 0]
-    lead = asked_rows[0] if asked_rows else (best[0] if best else None)
-    if lead is None or lead.relevance < params.abstain_below or (parsed.speaker_key and not asked_rows and speaker_rows is not None and speaker_rows.size):
-        return Answer(question, True, [], parsed.speaker, nearest_topics=_nearest_titles(gen, best))
-    quotes = _select_quotes(gen, best, parsed, question, top, params)
+    if _DEBUG is not None:
+        _DEBUG.update(candidates=candidates, dense=dense, lexical=lexical, coverage=coverage, context=context,
+                      document=document, score=score, relevance=relevance, asked=asked, parsed=parsed)
+    best = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[: max(top * 8, 24)]]
+    if parsed.speaker_key:
+        # Only the asked speaker's statements answer "what did X say"; never attribute to someone else.
+        best = [c for c, i in zip(best, order) if asked[i] > 0]
+    lead = best[0] if best else None
+    if lead is None or lead.relevance < params.abstain_below:
+        shown = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[:10]]
+        return Answer(question, True, [], parsed.speaker, nearest_topics=_nearest_titles(gen, shown))
+    quotes = _select_quotes(gen, derived, best, parsed, top, params)
     return Answer(question, False, quotes, parsed.speaker)
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[np.argsort(-values)] = np.arange(1, len(values) + 1)
+    return ranks
+
+
+def _term_scores(gen: Generation, topic: str) -> np.ndarray:
+    """BM25 score of every passage for each distinct topic term: shape (terms, passages)."""
+    terms = list(dict.fromkeys(gen.bm25.query_terms(topic)))
+    if not terms:
+        return np.zeros((0, len(gen.passages)), dtype=np.float32)
+    return np.vstack([gen.bm25.scores([t]) for t in terms]).astype(np.float32)
+
+
+def _coverage(term_scores: np.ndarray, candidates: np.ndarray, derived: _Derived) -> np.ndarray:
+    """Share of the topic's IDF mass present in each candidate passage or its same-document neighbours."""
+    if not len(term_scores):
+        return np.zeros(len(candidates))
+    present = term_scores > 0
+    n = present.shape[1]
+    df = present.sum(axis=1)
+    idf = np.log((n + 1) / (df + 0.5))
+    idf = np.where(df > 0, idf, 0.0)  # terms absent from the corpus say nothing either way
+    if idf.sum() <= 0:
+        return np.zeros(len(candidates))
+    here = present[:, candidates]
+    prev = present[:, np.clip(candidates - 1, 0, n - 1)] & derived.prev_same[candidates]
+    nxt = present[:, np.clip(candidates + 1, 0, n - 1)] & derived.next_same[candidates]
+    window = here | prev | nxt
+    return (idf @ window) / idf.sum()
+
+
+def _document_coverage(gen: Generation, term_scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Share of the topic's IDF mass present anywhere in each candidate's document.
+
+    A topic absent from a document is not answered there, however close the wording."""
+    if not len(term_scores) or not len(candidates):
+        return np.zeros(len(candidates))
+    present = term_scores > 0
+    df = present.sum(axis=1)
+    idf = np.where(df > 0, np.log((present.shape[1] + 1) / (df + 0.5)), 0.0)
+    if idf.sum() <= 0:
+        return np.zeros(len(candidates))
+    starts = _derived(gen).document_starts
+    in_document = np.logical_or.reduceat(present, starts, axis=1)  # (terms, documents)
+    return (idf @ in_document[:, gen.source_ids[candidates]]) / idf.sum()
 
 
 def _dense_rows(gen: Generation, query_vector: np.ndarray, k: int) -> list[int]:
@@ -87,44 +209,46 @@ def _dense_rows(gen: Generation, query_vector: np.ndarray, k: int) -> list[int]:
     return [gen.row_of_id[i] for i in result["ids"][0] if i in gen.row_of_id]
 
 
-def _context_scores(gen: Generation, candidates: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
-    """The better of the two neighbouring passages' similarity, within the same document."""
+def _context_scores(gen: Generation, derived: _Derived, candidates: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
+    """Mean similarity of the neighbouring passages in the same document (a missing neighbour counts as the passage)."""
     n = len(gen.passages)
-    prev_rows = np.clip(candidates - 1, 0, n - 1)
-    next_rows = np.clip(candidates + 1, 0, n - 1)
-    prev = gen.embeddings[prev_rows] @ query_vector
-    nxt = gen.embeddings[next_rows] @ query_vector
-    same_prev = gen.source_ids[prev_rows] == gen.source_ids[candidates]
-    same_next = gen.source_ids[next_rows] == gen.source_ids[candidates]
-    prev = np.where(same_prev & (prev_rows != candidates), prev, 0.0)
-    nxt = np.where(same_next & (next_rows != candidates), nxt, 0.0)
-    return np.maximum(prev, nxt)
+    own = gen.embeddings[candidates] @ query_vector
+    prev = gen.embeddings[np.clip(candidates - 1, 0, n - 1)] @ query_vector
+    nxt = gen.embeddings[np.clip(candidates + 1, 0, n - 1)] @ query_vector
+    prev = np.where(derived.prev_same[candidates], prev, own)
+    nxt = np.where(derived.next_same[candidates], nxt, own)
+    return (prev + nxt) / 2
 
 
-def _speaker_match(passage: Passage, parsed: ParsedQuestion) -> float:
-    surname, first = name_key(passage.speaker)
-    if surname != parsed.speaker_key:
-        return 0.0
-    if parsed.first_name and first and first != parsed.first_name:
-        return 0.0  # another person with the same surname
-    return 1.0
+def _speaker_matches(derived: _Derived, candidates: np.ndarray, parsed: ParsedQuestion) -> np.ndarray:
+    if not parsed.speaker_key:
+        return np.zeros(len(candidates))
+    surname_ok = derived.surname[candidates] == parsed.speaker_key
+    if parsed.first_name:
+        first = derived.first[candidates]
+        # Another person with the same surname does not count; a name given without a first name does.
+        surname_ok &= (first == "") | (first == parsed.first_name)
+    return surname_ok.astype(np.float64)
 
 
-def _select_quotes(gen, best: list[_Candidate], parsed, question, top, params) -> list[Quote]:
+def _select_quotes(gen: Generation, derived: _Derived, best: list[_Candidate], parsed, top, params) -> list[Quote]:
     query_terms = _terms(topic_text(parsed))
     quotes: list[Quote] = []
     seen: list[set[str]] = []
     for cand in best:
         if len(quotes) >= top:
             break
-        if cand.relevance < params.abstain_below:
+        if cand.relevance < params.abstain_below - params.secondary_margin:
             continue
         passage = gen.passages[cand.row]
         doc = gen.documents[passage.source]
         start, end = _smallest_span(doc.text, passage, query_terms, params.max_quote_chars)
+        start, end = _with_own_words(gen, derived, cand.row, start, end, params.max_quote_chars)
+        if any(s < end and start < e for s, e in ((a, b) for (src, a), b in _spans(quotes) if src == doc.source)):
+            continue  # overlaps a quote already chosen from this document
         text = doc.text[start:end]
         shingles = _shingles(text)
-        if any(_overlap(shingles, other) > 0.6 for other in seen):
+        if any(_overlap(shingles, other) > params.duplicate_overlap for other in seen):
             continue  # the same quote from a near-duplicate article
         seen.append(shingles)
         quotes.append(
@@ -146,6 +270,21 @@ def _select_quotes(gen, best: list[_Candidate], parsed, question, top, params) -
     return quotes
 
 
+def _spans(quotes: list[Quote]):
+    return [((q.source, q.start), q.end) for q in quotes]
+
+
+def _with_own_words(gen: Generation, derived: _Derived, row: int, start: int, end: int, max_chars: int) -> tuple[int, int]:
+    """A report of what someone said, followed by their own words: quote both, when short enough."""
+    if derived.modes[row] == 2 or not derived.next_same[row]:
+        return start, end
+    nxt = gen.passages[row + 1]
+    here = gen.passages[row]
+    if here.speaker and nxt.speaker == here.speaker and nxt.mode == "direct" and nxt.end - start <= max_chars:
+        return start, nxt.end
+    return start, end
+
+
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     "a an the of to in on for and or but is are was were be been what did does do say said says about how why "
@@ -157,15 +296,13 @@ def _terms(text: str) -> set[str]:
     return {w[:6] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def _smallest_span(text: str, passage: Passage, query_terms: set[str], max_chars: int) -> tuple[int, int]:
+def _smallest_span(text: str, passage, query_terms: set[str], max_chars: int) -> tuple[int, int]:
     """The passage, or the run of its sentences that carries the question's words."""
     starts = list(passage.sentence_starts) or [passage.start]
-    if len(starts) == 1 and passage.end - passage.start <= max_chars:
-        return passage.start, passage.end
+    if passage.end - passage.start <= max_chars or len(starts) == 1:
+        return passage.start, passage.end  # a passage is one to three sentences: short enough to quote whole
     bounds = [(s, _trim_end(text, s, e)) for s, e in zip(starts, starts[1:] + [passage.end])]
     hits = [len(query_terms & _terms(text[s:e])) for s, e in bounds]
-    if passage.end - passage.start <= max_chars and (max(hits) == 0 or len(bounds) <= 1):
-        return passage.start, passage.end
     best = max(range(len(bounds)), key=lambda i: (hits[i], -i))
     lo = hi = best
     # Grow to a neighbour that also matches, or when the sentence alone is too short to stand.

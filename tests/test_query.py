@@ -1,0 +1,50 @@
+"""Question parsing: the asked speaker in its usual forms."""
+
+from retrieval.query import parse_question, person_like, topic_text
+
+KNOWN = frozenset({"straw", "howard", "vance", "obama", "green", "labour", "scotland", "police"})
+PEOPLE = frozenset({"straw", "howard", "vance", "obama", "green"})
+
+
+def ask(question):
+    return parse_question(question, KNOWN, PEOPLE)
+
+
+def test_subject_of_a_speech_verb():
+    parsed = ask("What did Jack Straw say about the law lords?")
+    assert (parsed.speaker, parsed.speaker_key, parsed.first_name) == ("Jack Straw", "straw", "jack")
+    assert ask("How did Howard defend the plan?").speaker_key == "howard"
+    assert ask("Why did Mr Straw say embassies were closing?").speaker_key == "straw"
+
+
+def test_possessive_and_short_forms():
+    assert ask("Vance's view on discipline").speaker_key == "vance"
+    assert ask("Obama on the public option").speaker_key == "obama"
+    parsed = ask("What did Migration Watch's Sir Andrew Green say about France?")
+    assert parsed.speaker_key == "green" and parsed.first_name == "andrew"
+
+
+def test_lower_case_question_names_a_known_person():
+    parsed = ask("what did vance say about discipline?")
+    assert parsed.speaker_key == "vance" and parsed.first_name is None
+
+
+def test_places_bodies_and_topics_are_not_speakers():
+    assert ask("Should big shops in Scotland open on Christmas Day?").speaker is None
+    assert ask("Which Labour backbencher hinted at the Mafia?").speaker is None
+    assert ask("Why do senior police think a shutdown is too soft?").speaker is None
+    assert ask("What was said about Obama?").speaker is None
+
+
+def test_unknown_person_in_subject_slot_is_still_the_asked_speaker():
+    parsed = ask("What did Angela Merkel say about Greece?")
+    assert parsed.speaker_key == "merkel"  # not in the corpus: the search must then abstain
+
+
+def test_topic_text_drops_speaker_and_scaffolding():
+    assert topic_text(ask("What did Jack Straw say about the law lords' ruling?")) == "law lords' ruling?"
+
+
+def test_person_like():
+    assert person_like("Jack Straw") and person_like("Lord Woolf") and person_like("JD Vance")
+    assert not person_like("Labour") and not person_like("spokesman") and not person_like("Campaigners")
