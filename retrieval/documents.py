@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -40,56 +41,121 @@ _BOILERPLATE_LINE = re.compile(
 )
 
 
-def load_corpus(root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[Skipped]]:
-    """Every readable document under `root`, sorted by source, and the files skipped with why."""
+def load_corpus(
+    root: Path,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    known: Mapping[str, Document] | None = None,
+) -> tuple[list[Document], list[Skipped]]:
+    """Every readable document under `root`, sorted by source, and the files skipped with why.
+
+    `known` maps sources to documents already ingested: a file whose bytes still hash
+    to a known document's `sha256` is not parsed again; that document is returned as is.
+    Hidden files and directories (name starting with ".") are ignored; any other file
+    that is not loaded is reported in the skipped list.
+    """
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(f"corpus directory not found: {root}")
     real_root = root.resolve()
+    known = known or {}
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    for path in sorted(_corpus_files(root)):
+    for path, problem in sorted(_corpus_files(root, real_root), key=lambda item: str(item[0])):
         source = path.relative_to(root).as_posix()
         try:
-            documents.append(load_document(path, source, real_root, max_file_bytes))
-        except BadDocument as exc:
-            log.warning("skipped %s: %s", source, exc)
-            skipped.append(Skipped(source, str(exc)))
+            source.encode("utf-8")
+        except UnicodeEncodeError:
+            source = source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            problem = problem or "the file name is not valid UTF-8; rename the file"
+        if problem is None:
+            try:
+                documents.append(load_document(path, source, real_root, max_file_bytes, known.get(source)))
+                continue
+            except BadDocument as exc:
+                problem = str(exc)
+        log.warning("skipped %s: %s", source, problem)
+        skipped.append(Skipped(source, problem))
     return documents, skipped
 
 
-def _corpus_files(root: Path):
+def _corpus_files(root: Path, real_root: Path):
+    """(path, None) for each candidate file; (path, reason) for what is found but cannot be loaded."""
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in list(dirnames):
+            if (here / name).is_symlink():  # os.walk does not descend into them: say so
+                dirnames.remove(name)
+                target = _resolve(here / name)
+                if target is None or not target.is_relative_to(real_root):
+                    yield here / name, f"symlink leaves the corpus root (points to {target or 'a loop'})"
+                else:
+                    yield here / name, "symlinked directory inside the corpus: not followed (its files are read where they are)"
         for name in filenames:
-            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
-                yield Path(dirpath) / name
+            if name.startswith("."):
+                continue
+            path = here / name
+            suffix = Path(name).suffix.lower()
+            if suffix in SUFFIXES:
+                yield path, None
+            else:
+                supported = ", ".join(sorted(SUFFIXES))
+                yield path, f"unsupported file type {suffix or '(no extension)'}; supported: {supported}"
 
 
-def load_document(path: Path, source: str, real_root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Document:
+def _resolve(path: Path) -> Path | None:
+    try:
+        return path.resolve(strict=False)
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+
+
+def load_document(
+    path: Path,
+    source: str,
+    real_root: Path,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    known: Document | None = None,
+) -> Document:
     if path.is_symlink():
-        target = path.resolve()
+        target = _resolve(path)
+        if target is None:
+            raise BadDocument("symlink loop")
         if not target.is_relative_to(real_root):
             raise BadDocument(f"symlink leaves the corpus root (points to {target})")
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise BadDocument(f"cannot read: {exc.strerror or exc}") from exc
+    if not path.is_file():
+        raise BadDocument("not a regular file")
     if size > max_file_bytes:
-        raise BadDocument(f"file is larger than the {max_file_bytes / 1e6:g} MB cap ({size / 1e6:.1f} MB)")
+        raise BadDocument(_too_big(size, max_file_bytes))
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(max_file_bytes + 1)  # the file may have grown since stat()
     except OSError as exc:
         raise BadDocument(f"cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > max_file_bytes:
+        raise BadDocument(_too_big(len(raw), max_file_bytes))
+    sha = hashlib.sha256(raw).hexdigest()
+    if known is not None and known.sha256 == sha:
+        return known  # the text as it was ingested, with its metadata: nothing to parse again
     if b"\x00" in raw:
         raise BadDocument("binary file (contains NUL bytes)")
     text = decode(raw, source)
     if not text.strip():
         raise BadDocument("empty or whitespace-only file")
-    sha = hashlib.sha256(raw).hexdigest()
     if path.suffix.lower() in HTML_SUFFIXES:
         return parse_html(text, source, sha)
-    return parse_text(text, source, sha)
+    doc = parse_text(text, source, sha)
+    if not text[doc.body_start :].strip():
+        raise BadDocument("no text besides the front matter and title")
+    return doc
+
+
+def _too_big(size: int, cap: int) -> str:
+    return f"file is larger than the {cap / 1e6:g} MB cap ({size / 1e6:.1f} MB; set POLICYBOT_MAX_FILE_MB to change it)"
 
 
 def decode(raw: bytes, source: str) -> str:
@@ -146,14 +212,17 @@ def parse_text(text: str, source: str, sha256: str = "") -> Document:
 def parse_html(html: str, source: str, sha256: str = "") -> Document:
     import trafilatura  # heavy import; only HTML files need it
 
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    try:
+        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as exc:  # trafilatura and lxml raise many kinds on malformed pages
+        raise BadDocument(f"the HTML cannot be parsed: {' '.join(str(exc).split())[:200]}") from exc
     if extracted is None or not (extracted.text or "").strip():
         raise BadDocument("no article text could be extracted from the HTML")
     lines = [line.strip() for line in extracted.text.splitlines() if line.strip()]
     title = _clean(extracted.title)
     if title and lines and lines[0] == title:
         lines = lines[1:]
-    if not lines:
+    if not any(len(line.split()) >= 5 for line in lines):  # menus and captions: no sentence to quote
         raise BadDocument("no article text could be extracted from the HTML")
     # The extracted text is what we store and quote; blank lines mark its paragraphs.
     text = "\n\n".join(lines) + "\n"
@@ -162,12 +231,39 @@ def parse_html(html: str, source: str, sha256: str = "") -> Document:
         text=text,
         title=title or _title_from_filename(source),
         outlet=_clean(extracted.sitename) or _clean(extracted.hostname),
-        url=_clean(extracted.url),
-        published=_iso_date(extracted.date, source) or _date_from_filename(source),
+        url=_canonical_url(html) or _clean(extracted.url),
+        published=_html_date(extracted.date) or _date_from_filename(source),
         speaker=_clean(extracted.author) if _looks_like_transcript(extracted) else None,
         body_start=0,
         sha256=sha256,
     )
+
+
+def _canonical_url(html: str) -> str | None:
+    """The page's <link rel="canonical">, which names the article better than og:url (no tracking tags)."""
+    import lxml.html
+    from urllib.parse import urljoin
+
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8"))
+    except Exception:
+        return None
+    base = None
+    for meta in tree.xpath('//meta[@property="og:url" or @name="og:url"]'):
+        base = _clean(meta.get("content"))
+    for link in tree.xpath("//link[@rel][@href]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = _clean(link.get("href"))
+            if href:
+                return urljoin(base, href) if base else href
+    return None
+
+
+def _html_date(value) -> str | None:
+    try:
+        return dt.date.fromisoformat(str(value or "").strip()[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 def _looks_like_transcript(extracted) -> bool:

@@ -2,19 +2,39 @@
 
 Layout of an index directory:
 
-    CURRENT              {"generation": "g000007"}; replaced atomically with os.replace
-    reload.lock          flock()ed by whoever is building a generation
-    g000007/
-        meta.json        model, chunker version, counts; written last, so its presence marks a complete build
-        documents.json   each document's metadata and its text as ingested
-        passages.json    each passage's offsets, paragraph, speaker and mode
-        embeddings.npy   passage vectors, reused for unchanged documents by the next build
-        bm25/            bm25s index over the passages
-        chroma/          the Chroma collection (embedded mode; server mode keeps it on the server)
+    CURRENT                   {"generation": "g000007-3fa2c1"}; replaced atomically with os.replace
+    reload.lock               flock()ed (exclusive) by whoever is building a generation
+    g000007-3fa2c1/
+        readers.lock          flock()ed (shared) by every process that answers from this generation
+        documents.json        each document's metadata and its text as ingested
+        passages.json         each passage's offsets, paragraph, speaker and mode
+        embeddings.npy        passage vectors, reused for unchanged documents by the next build
+        bm25/                 bm25s index over the passages
+        chroma/               the Chroma collection (embedded mode; server mode keeps it on the server)
+        meta.json             model, chunker version, counts; written and fsynced last, so its
+                              presence marks a complete build
 
-A reader opens CURRENT once and then only reads that generation's directory, which
-no writer touches again, so a reader never sees a mix of two generations. A crash
-leaves at worst an unreferenced directory, removed by the next build.
+Guarantees:
+
+- A reader resolves CURRENT once, takes a shared lock on that generation's
+  `readers.lock`, and from then on reads only that directory, which no writer
+  touches again: an answer never mixes two generations.
+- A writer builds the next generation beside the current one under `reload.lock`
+  (one builder at a time, across threads and processes: each call opens its own
+  file description, so flock() excludes threads of one process too), fsyncs it,
+  and switches CURRENT with one os.replace. A crash at any moment, `kill -9`
+  included, leaves CURRENT naming the last complete generation; the partial
+  directory (and its server collection) is removed by the next build.
+- The generation just replaced is kept one round. Older ones are removed by the
+  next reload, but only when the cleaner can take `readers.lock` exclusively,
+  i.e. when no process is answering from it. It renames the directory away while
+  holding that lock, so a reader that locks it afterwards sees it gone and
+  re-reads CURRENT.
+- Generation names carry a random suffix and are never reused, so a cached Chroma
+  client or a server collection of a crashed build can never be mistaken for a
+  new one.
+- If CURRENT is missing or names a directory that is gone or incomplete, readers
+  fall back to the newest complete generation, and the next build repairs CURRENT.
 """
 
 from __future__ import annotations
@@ -26,7 +46,11 @@ import json
 import logging
 import os
 import re
+import secrets
 import shutil
+import threading
+import time
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,7 +65,11 @@ log = logging.getLogger(__name__)
 POINTER = "CURRENT"
 LOCK = "reload.lock"
 META = "meta.json"
-_GENERATION = re.compile(r"^g(\d{6})$")
+READERS = "readers.lock"
+TRASH = ".trash-"
+_GENERATION = re.compile(r"^g(\d{6})(?:-[0-9a-f]{6})?$")
+_CHROMA_LOCK = threading.RLock()  # see ChromaTarget.client
+CHROMA_ADD_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -56,25 +84,40 @@ class ChromaTarget:
         return bool(self.host)
 
     def client(self, generation_dir: Path):
+        """A new client; release it with `_close_client`.
+
+        Chroma shares one "system" per directory between clients through a class-level
+        cache that is not thread-safe: a second thread can be handed a system that is
+        not started yet, or one that a closing client is stopping. Opening and closing
+        are therefore serialised within the process.
+        """
         import chromadb
         from chromadb.config import Settings
 
         settings = Settings(anonymized_telemetry=False)
-        if self.is_server:
-            return chromadb.HttpClient(host=self.host, port=int(self.port or 8000), settings=settings)
-        return chromadb.PersistentClient(path=str(generation_dir / "chroma"), settings=settings)
+        with _CHROMA_LOCK:
+            if self.is_server:
+                return chromadb.HttpClient(host=self.host, port=int(self.port or 8000), settings=settings)
+            return chromadb.PersistentClient(path=str(generation_dir / "chroma"), settings=settings)
+
+    def collection_prefix(self, index_dir: Path) -> str:
+        # One server may hold several index directories' generations.
+        tag = hashlib.sha1(str(Path(index_dir).resolve()).encode()).hexdigest()[:8]
+        return f"policybot-{tag}-"
 
     def collection_name(self, index_dir: Path, generation: str) -> str:
         if not self.is_server:
             return "passages"
-        # One server may hold several index directories' generations.
-        tag = hashlib.sha1(str(index_dir.resolve()).encode()).hexdigest()[:8]
-        return f"policybot-{tag}-{generation}"
+        return self.collection_prefix(index_dir) + generation
 
 
 @dataclass
 class Generation:
-    """One complete index state, loaded for searching. Never mutated after load."""
+    """One complete index state, loaded for searching. Never mutated after load.
+
+    While the object lives, its process holds a shared lock on the generation's
+    `readers.lock`, so no cleaner removes the files under it.
+    """
 
     name: str
     path: Path
@@ -111,20 +154,55 @@ class Generation:
         self.passages_of_source = {s: range(a, b) for s, (a, b) in spans.items()}
 
 
+@dataclass(frozen=True)
+class PreviousState:
+    """What the current generation holds, for reuse by an incremental build."""
+
+    name: str
+    meta: dict
+    documents: dict[str, Document]
+    passages: list[Passage]
+    embeddings: np.ndarray
+
+
 class IndexStore:
     def __init__(self, index_dir: Path, chroma: ChromaTarget = ChromaTarget()):
         self.dir = Path(index_dir)
         self.chroma = chroma
 
     # ---- pointer -------------------------------------------------------------------------
-    def current_name(self) -> str | None:
+    def pointer_name(self) -> str | None:
+        """The name CURRENT holds, whether or not that generation is intact."""
         try:
-            return json.loads((self.dir / POINTER).read_text())["generation"]
+            name = json.loads((self.dir / POINTER).read_text())["generation"]
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError):
-            log.warning("unreadable %s in %s; treating the index as missing", POINTER, self.dir)
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("unreadable %s in %s", POINTER, self.dir)
             return None
+        return name if isinstance(name, str) and _GENERATION.match(name) else None
+
+    def current_name(self) -> str | None:
+        """The generation readers use: CURRENT's, or the newest complete one if CURRENT is broken."""
+        name = self.pointer_name()
+        if name is not None and (self.dir / name / META).is_file():
+            return name
+        complete = [p.name for p in self._generation_dirs() if (p / META).is_file()]
+        fallback = max(complete, key=_number, default=None)
+        if fallback is not None:
+            log.warning(
+                "%s in %s names %s, which is missing or incomplete; using %s",
+                POINTER, self.dir, name or "nothing", fallback,
+            )
+        return fallback
+
+    def pointer_signature(self) -> tuple | None:
+        """Changes whenever CURRENT is replaced: a cheap test for readers that follow it."""
+        try:
+            st = os.stat(self.dir / POINTER)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def _point_to(self, name: str) -> None:
         tmp = self.dir / f"{POINTER}.tmp"
@@ -135,24 +213,43 @@ class IndexStore:
         os.replace(tmp, self.dir / POINTER)
         _fsync_dir(self.dir)
 
+    def repair_pointer(self, name: str) -> None:
+        """Make CURRENT name `name` if it names anything else (call under the reload lock)."""
+        if self.pointer_name() != name:
+            log.warning("pointing %s in %s back at %s", POINTER, self.dir, name)
+            self._point_to(name)
+
     def current_meta(self) -> dict | None:
         name = self.current_name()
         if name is None:
             return None
         try:
             return json.loads((self.dir / name / META).read_text())
-        except FileNotFoundError:
+        except (OSError, ValueError):
             return None
 
     # ---- lock ---------------------------------------------------------------------------
     @contextlib.contextmanager
-    def reload_lock(self):
+    def reload_lock(self, wait: float | None = None):
+        """Hold the one reload lock of this index, or raise ReloadInProgress.
+
+        `wait` is how many seconds to wait for another reload to finish (None: do not wait).
+        """
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.dir / LOCK, "a+") as fh:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ReloadInProgress("a reload is already running for this index; try again when it finishes") from None
+            deadline = None if wait is None else time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is None or time.monotonic() >= deadline:
+                        holder = _read_pid(self.dir / LOCK)
+                        by = f" (process {holder})" if holder else ""
+                        raise ReloadInProgress(
+                            f"a reload is already running for the index in {self.dir}{by}; try again when it finishes"
+                        ) from None
+                    time.sleep(0.2)
             try:
                 fh.seek(0)
                 fh.truncate()
@@ -160,51 +257,92 @@ class IndexStore:
                 fh.flush()
                 yield
             finally:
+                with contextlib.suppress(OSError):
+                    fh.truncate(0)
+                    fh.flush()
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     # ---- reading ------------------------------------------------------------------------
     def load(self, expected_model: str) -> Generation:
-        name = self.current_name()
-        if name is None:
-            raise IndexMissing(f"no index in {self.dir}; run `policybot ingest` first")
+        """Open the current generation for reading, holding its readers lock while it lives."""
+        for _ in range(20):
+            name = self.current_name()
+            if name is None:
+                broken = self.pointer_name()
+                if broken:
+                    raise IndexMissing(
+                        f"the index in {self.dir} names generation {broken}, which is missing or incomplete; "
+                        "run `policybot ingest` to rebuild it"
+                    )
+                raise IndexMissing(f"no index in {self.dir}; run `policybot ingest` first")
+            fd = _lock_shared(self.dir / name)
+            if fd is _GONE:
+                continue  # cleaned between reading CURRENT and locking; read CURRENT again
+            try:
+                return self._open(name, expected_model, fd)
+            except BaseException:
+                if isinstance(fd, int):
+                    os.close(fd)
+                raise
+        raise IndexMissing(f"the index in {self.dir} keeps changing under the reader; try again")
+
+    def _open(self, name: str, expected_model: str, fd) -> Generation:
         path = self.dir / name
-        meta = json.loads((path / META).read_text())
-        if meta["model"] != expected_model:
+        try:
+            meta = json.loads((path / META).read_text())
+        except (OSError, ValueError) as exc:
+            raise IndexMissing(f"index generation {name} in {self.dir} is damaged ({exc}); run `policybot ingest`") from exc
+        if meta.get("model") != expected_model:
             raise IndexMismatch(
-                f"the index in {self.dir} was built with model {meta['model']!r}, not {expected_model!r}; "
+                f"the index in {self.dir} was built with model {meta.get('model')!r}, not {expected_model!r}; "
                 "run `policybot ingest` to rebuild it, or set POLICYBOT_MODEL back"
             )
-        documents = {d["source"]: Document(**d) for d in json.loads((path / "documents.json").read_text())}
-        passages = [_passage_from_row(row, documents) for row in json.loads((path / "passages.json").read_text())]
-        embeddings = np.load(path / "embeddings.npy")
-        bm25 = lexical.Lexical.load(path / "bm25")
+        try:
+            documents, passages, embeddings = _read_state(path)
+            bm25 = lexical.Lexical.load(path / "bm25")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexMissing(f"index generation {name} in {self.dir} is damaged ({exc}); run `policybot ingest`") from exc
         client = self.chroma.client(path)
-        collection = client.get_collection(self.chroma.collection_name(self.dir, name))
-        return Generation(name, path, meta, documents, passages, embeddings, bm25, collection)
+        try:
+            collection = client.get_collection(self.chroma.collection_name(self.dir, name))
+        except Exception as exc:
+            _close_client(client)
+            raise IndexMissing(
+                f"the vectors of index generation {name} cannot be opened ({exc}); run `policybot ingest`"
+            ) from exc
+        if passages:
+            # The first query loads the vector index (holding the GIL); pay for it here, not in a request.
+            with contextlib.suppress(Exception):
+                collection.query(query_embeddings=[embeddings[0].tolist()], n_results=1, include=[])
+        gen = Generation(name, path, meta, documents, passages, embeddings, bm25, collection)
+        # When the last request using this generation drops it: close its Chroma client, then unlock.
+        weakref.finalize(gen, _release, client, fd if isinstance(fd, int) else None)
+        return gen
 
-    def previous_state(self) -> tuple[dict, dict[str, Document], list[Passage], np.ndarray] | None:
-        """What the current generation holds, for reuse by an incremental build."""
+    def previous_state(self) -> PreviousState | None:
+        """What the current generation holds, for reuse by an incremental build (call under the reload lock)."""
         name = self.current_name()
         if name is None:
             return None
         path = self.dir / name
         try:
             meta = json.loads((path / META).read_text())
-            documents = {d["source"]: Document(**d) for d in json.loads((path / "documents.json").read_text())}
-            passages = [_passage_from_row(row, documents) for row in json.loads((path / "passages.json").read_text())]
-            embeddings = np.load(path / "embeddings.npy")
-        except (FileNotFoundError, ValueError, TypeError) as exc:
+            documents, passages, embeddings = _read_state(path)
+            if embeddings.shape[0] != len(passages):
+                raise ValueError(f"{len(passages)} passages but {embeddings.shape[0]} vectors")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("cannot reuse generation %s (%s); rebuilding everything", name, exc)
             return None
-        return meta, documents, passages, embeddings
+        return PreviousState(name, meta, documents, passages, embeddings)
 
     # ---- writing ------------------------------------------------------------------------
     def new_generation_name(self) -> str:
-        numbers = [int(m.group(1)) for p in self._generation_dirs() if (m := _GENERATION.match(p.name))]
-        current = self.current_name()
-        if current and (m := _GENERATION.match(current)):
-            numbers.append(int(m.group(1)))
-        return f"g{max(numbers, default=0) + 1:06d}"
+        """One more than any generation seen, with a random suffix: a name is never reused."""
+        numbers = [_number(p.name) for p in self._generation_dirs()]
+        for name in (self.pointer_name(),):
+            if name:
+                numbers.append(_number(name))
+        return f"g{max(numbers, default=0) + 1:06d}-{secrets.token_hex(3)}"
 
     def write_generation(
         self,
@@ -215,69 +353,211 @@ class IndexStore:
         embeddings: np.ndarray,
         embedding_texts_for_bm25: list[str],
     ) -> None:
-        """Write a complete generation beside the current one, then switch the pointer to it."""
+        """Write a complete generation beside the current one, then switch the pointer to it.
+
+        Call under the reload lock. On any error the partial generation is removed and
+        CURRENT is left as it was.
+        """
         path = self.dir / name
         path.mkdir(parents=True)
-        (path / "documents.json").write_text(json.dumps([asdict(d) for d in documents], ensure_ascii=False))
-        (path / "passages.json").write_text(json.dumps([_passage_row(p) for p in passages], ensure_ascii=False))
-        np.save(path / "embeddings.npy", embeddings)
-        lexical.Lexical.build(embedding_texts_for_bm25).save(path / "bm25")
-        self._write_chroma(path, name, documents, passages, embeddings)
-        _write_synced(path / META, json.dumps(meta))
-        _fsync_dir(path)
+        try:
+            (path / READERS).touch()
+            _write_synced(path / "documents.json", json.dumps([asdict(d) for d in documents], ensure_ascii=False))
+            _write_synced(path / "passages.json", json.dumps([_passage_row(p) for p in passages], ensure_ascii=False))
+            with open(path / "embeddings.npy", "wb") as fh:
+                np.save(fh, embeddings)
+            lexical.Lexical.build(embedding_texts_for_bm25).save(path / "bm25")
+            self._write_chroma(path, name, documents, passages, embeddings)
+            _fsync_tree(path)
+            _write_synced(path / META, json.dumps(meta))
+            _fsync_dir(path)
+        except BaseException:
+            self._discard(path)
+            raise
         self._point_to(name)
 
     def _write_chroma(self, path: Path, name: str, documents: list[Document], passages: list[Passage], embeddings):
         client = self.chroma.client(path)
-        collection_name = self.chroma.collection_name(self.dir, name)
-        with contextlib.suppress(Exception):
-            client.delete_collection(collection_name)  # a crashed earlier attempt under the same name
-        collection = client.create_collection(
-            collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
-        titles = {d.source: d.title for d in documents}
-        step = max(1, min(5000, client.get_max_batch_size()))
-        for lo in range(0, len(passages), step):
-            batch = passages[lo : lo + step]
-            collection.add(
-                ids=[p.id for p in batch],
-                embeddings=embeddings[lo : lo + step],
-                documents=[p.text for p in batch],
-                metadatas=[
-                    {
-                        "source": p.source,
-                        "start": p.start,
-                        "end": p.end,
-                        "paragraph": p.paragraph,
-                        "speaker": p.speaker or "",
-                        "mode": p.mode,
-                        "title": titles.get(p.source, ""),
-                    }
-                    for p in batch
-                ],
+        try:
+            collection_name = self.chroma.collection_name(self.dir, name)
+            with contextlib.suppress(Exception):
+                client.delete_collection(collection_name)  # cannot exist under a fresh name; cheap insurance
+            collection = client.create_collection(
+                collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
+            titles = {d.source: d.title for d in documents}
+            # Chroma holds the GIL for a whole add(): 5000 vectors stall every other thread
+            # (the bot's questions) for seconds; 500 keeps a stall well under one.
+            step = max(1, min(CHROMA_ADD_BATCH, client.get_max_batch_size()))
+            for lo in range(0, len(passages), step):
+                batch = passages[lo : lo + step]
+                collection.add(
+                    ids=[p.id for p in batch],
+                    embeddings=embeddings[lo : lo + step],
+                    documents=[p.text for p in batch],
+                    metadatas=[
+                        {
+                            "source": p.source,
+                            "start": p.start,
+                            "end": p.end,
+                            "paragraph": p.paragraph,
+                            "speaker": p.speaker or "",
+                            "mode": p.mode,
+                            "title": titles.get(p.source, ""),
+                        }
+                        for p in batch
+                    ],
+                )
+        finally:
+            _close_client(client)
 
     # ---- cleaning -----------------------------------------------------------------------
     def _generation_dirs(self) -> list[Path]:
         if not self.dir.is_dir():
             return []
-        return sorted(p for p in self.dir.iterdir() if p.is_dir() and _GENERATION.match(p.name))
+        return sorted(
+            (p for p in self.dir.iterdir() if _GENERATION.match(p.name) and p.is_dir() and not p.is_symlink()),
+            key=lambda p: _number(p.name),
+        )
 
-    def clean(self, keep_previous: str | None = None) -> None:
-        """Remove every generation but the current one and `keep_previous`.
+    def clean(self) -> list[str]:
+        """Remove old generations that no process is reading (call under the reload lock).
 
-        The previous generation is kept one round, since another process may still be
-        answering from it; anything else is old or the leftover of a crashed build.
+        Kept: the current generation, and the one it replaced (one round, as a fallback
+        for readers that do not lock, and for inspection). Removed: older generations
+        once unread, and the leftovers of crashed builds, with their server collections.
+        Returns the names removed.
         """
-        keep = {self.current_name(), keep_previous}
+        current = self.current_name()
+        keep = {current}
+        if current is not None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                keep.add(json.loads((self.dir / current / META).read_text()).get("previous"))
+        removed = []
         for path in self._generation_dirs():
-            if path.name in keep:
-                continue
-            if self.chroma.is_server:
-                with contextlib.suppress(Exception):
-                    self.chroma.client(path).delete_collection(self.chroma.collection_name(self.dir, path.name))
-            shutil.rmtree(path, ignore_errors=True)
-            log.info("removed old index generation %s", path.name)
+            if path.name not in keep and self._discard(path, only_if_unread=True):
+                removed.append(path.name)
+                log.info("removed old index generation %s", path.name)
+        if self.dir.is_dir():
+            for path in self.dir.iterdir():
+                if path.name.startswith(TRASH):  # a crash during an earlier removal
+                    shutil.rmtree(path, ignore_errors=True)
+        if self.chroma.is_server:
+            self._clean_server(keep={p.name for p in self._generation_dirs()})
+        return removed
+
+    def _discard(self, path: Path, only_if_unread: bool = False) -> bool:
+        """Remove a generation directory (and its server collection); False if it is being read."""
+        fd = None
+        try:
+            fd = os.open(path / READERS, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except FileNotFoundError:
+            return False  # already gone
+        except OSError:
+            fd = None
+        try:
+            if fd is not None and only_if_unread:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    log.info("keeping index generation %s: a process is still answering from it", path.name)
+                    return False
+            trash = path.with_name(f"{TRASH}{path.name}-{secrets.token_hex(3)}")
+            try:
+                os.rename(path, trash)
+            except OSError as exc:
+                log.warning("cannot remove index generation %s: %s", path.name, exc)
+                return False
+        finally:
+            if fd is not None:
+                os.close(fd)
+        if self.chroma.is_server:
+            self._delete_server_collection(path.name)
+        shutil.rmtree(trash, ignore_errors=True)
+        return True
+
+    def _delete_server_collection(self, name: str) -> None:
+        client = None
+        try:
+            client = self.chroma.client(self.dir)
+            client.delete_collection(self.chroma.collection_name(self.dir, name))
+        except Exception as exc:  # absent, or the server is down: _clean_server retries next time
+            log.debug("could not delete collection of %s: %s", name, exc)
+        finally:
+            _close_client(client)
+
+    def _clean_server(self, keep: set[str]) -> None:
+        """Delete this index's collections whose generation directory is gone."""
+        prefix = self.chroma.collection_prefix(self.dir)
+        client = None
+        try:
+            client = self.chroma.client(self.dir)
+            for collection in client.list_collections():
+                name = getattr(collection, "name", collection)
+                if name.startswith(prefix) and name[len(prefix):] not in keep:
+                    client.delete_collection(name)
+                    log.info("removed orphaned Chroma collection %s", name)
+        except Exception as exc:
+            log.warning("could not clean Chroma collections on the server: %s", exc)
+        finally:
+            _close_client(client)
+
+
+_GONE = object()
+
+
+def _lock_shared(path: Path):
+    """A shared flock on a generation's readers.lock: an fd, None (cannot lock: read-only index), or _GONE."""
+    try:
+        fd = os.open(path / READERS, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except FileNotFoundError:
+        return _GONE
+    except OSError:
+        try:
+            fd = os.open(path / READERS, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return _GONE if not (path / META).is_file() else None
+        except OSError:
+            return None  # a read-only index nobody can clean: read it unlocked
+    # A cleaner holds the lock exclusively only while it renames the directory away.
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    if not (path / META).is_file():
+        os.close(fd)
+        return _GONE
+    return fd
+
+
+def _release(client, fd: int | None) -> None:
+    _close_client(client)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _close_client(client) -> None:
+    if client is None:
+        return
+    with _CHROMA_LOCK, contextlib.suppress(Exception):
+        client.close()
+
+
+def _read_state(path: Path) -> tuple[dict[str, Document], list[Passage], np.ndarray]:
+    documents = {d["source"]: Document(**d) for d in json.loads((path / "documents.json").read_text(encoding="utf-8"))}
+    passages = [_passage_from_row(row, documents) for row in json.loads((path / "passages.json").read_text(encoding="utf-8"))]
+    embeddings = np.load(path / "embeddings.npy")
+    return documents, passages, embeddings
+
+
+def _number(name: str) -> int:
+    m = _GENERATION.match(name)
+    return int(m.group(1)) if m else -1
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip() or 0) or None
+    except (OSError, ValueError):
+        return None
 
 
 def _passage_row(p: Passage) -> list:
@@ -291,10 +571,23 @@ def _passage_from_row(row: list, documents: dict[str, Document]) -> Passage:
 
 
 def _write_synced(path: Path, text: str) -> None:
-    with open(path, "w") as fh:
+    with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _fsync_tree(root: Path) -> None:
+    """fsync every file and directory under root, so that meta.json is never durable before them."""
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            with contextlib.suppress(OSError):
+                fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        _fsync_dir(Path(dirpath))
 
 
 def _fsync_dir(path: Path) -> None:

@@ -104,6 +104,7 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     asked_speaker: str | None = None
     nearest_topics: list[str] = field(default_factory=list)  # titles shown, labelled, on abstention
+    generation: str | None = None  # the index generation that answered (every quote comes from it); not in JSON
 
     def to_json(self) -> dict:
         return {
