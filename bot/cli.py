@@ -154,6 +154,79 @@ def sources(query: Optional[str] = typer.Argument(None), corpus: Optional[Path] 
         print(f"{r.published or 'undated':10}  {r.passages:4} passages  {r.title} ({r.outlet or r.source})")
 
 
+@app.command()
+@_guarded
+def timeline(
+    speaker: str = typer.Argument(..., help="Whose statements, e.g. \"Barack Obama\" or Vance."),
+    topic: Optional[str] = typer.Argument(None, help="Only statements on this topic."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    limit: int = typer.Option(20, "--limit", min=1, max=100, help="At most this many statements."),
+    as_json: bool = JsonOpt,
+):
+    """List what SPEAKER said [on TOPIC] across the corpus, oldest first, verbatim and cited."""
+    from retrieval.errors import EmptyQuestion
+
+    if not speaker.strip():
+        raise EmptyQuestion("the speaker is empty; name one, e.g. policybot timeline \"Barack Obama\" immigration")
+    engine = make_engine(_settings(corpus, index))
+    result = engine.timeline(speaker, topic, limit)
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    on = f" on “{result.topic}”" if result.topic else ""
+    if not result.statements:
+        print(f"I found no statements by {result.speaker}{on} in the corpus.")
+        if result.suggestions:
+            print("Speakers with similar names: " + "; ".join(result.suggestions))
+        return
+    who = " / ".join(result.speakers) or result.speaker
+    plural = "s" if len(result.statements) != 1 else ""
+    print(f"{who}{on}: {len(result.statements)} statement{plural}, oldest first\n")
+    for statement in result.statements:
+        label = " [reported by the source, not their own words]" if statement.mode == "reported" else ""
+        print(f"{statement.published or 'undated':10}  “{statement.text}”{label}")
+        where = ", ".join(x for x in (statement.title, statement.outlet) if x)
+        print(f"{'':10}  — {statement.speaker or 'unattributed'}; {where}; {statement.source} ¶{statement.paragraph + 1}")
+        for also in statement.also:
+            print(f"{'':10}    also in {also.source} ({also.published or 'undated'})")
+        print()
+
+
+@app.command()
+@_guarded
+def verify(
+    claim: str = typer.Argument(..., help="The circulating quote, e.g. \"Vance said ICE officers have absolute immunity\"."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Check CLAIM against the sources: the true wording, its context, and how the claim differs."""
+    from retrieval.errors import EmptyQuestion
+    from retrieval.verify import VERDICT_LINES
+
+    if not claim.strip():
+        raise EmptyQuestion("the claim is empty; paste the quote, e.g. policybot verify \"Vance said ICE officers have absolute immunity\"")
+    engine = make_engine(_settings(corpus, index))
+    result = engine.verify(claim)
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    print(VERDICT_LINES[result.verdict])
+    for n, match in enumerate(result.matches, 1):
+        heading = "Related statement" if match.related else ("Source" if n == 1 else "Also")
+        mode = {"reported": " (reported by the source)", "none": " (the article's narration)"}.get(match.mode, "")
+        print(f"\n{heading} {n}: “{match.text}”{mode}")
+        where = ", ".join(x for x in (match.title, match.outlet, match.published) if x)
+        print(f"   — {match.speaker or 'unattributed'}; {where}; {match.source} ¶{match.paragraph + 1}")
+        if match.before:
+            print(f"   before: {match.before}")
+        if match.after:
+            print(f"   after:  {match.after}")
+        for difference in match.differences:
+            print(f"   * {difference}")
+
+
 @app.command(name="eval")
 @_guarded
 def evaluate(

@@ -345,3 +345,126 @@ def check_embeds(embeds: Sequence[discord.Embed], content: str | None = None) ->
     if total > EMBED_TOTAL_LIMIT:
         problems.append("total")
     return problems
+
+
+# --- timelines and verification --------------------------------------------------------------
+
+TIMELINE_EMPTY = "I found no statements by that speaker on that topic in the corpus."
+_COLOUR_VERDICT = {
+    "exact": discord.Colour.green(),
+    "close": discord.Colour.gold(),
+    "differs": discord.Colour.orange(),
+    "not_found": discord.Colour.light_grey(),
+}
+_MIN_STATEMENT_ROOM = 100
+
+
+def _pack(blocks: list[tuple[str, str, str]], budget: int, min_room: int) -> tuple[list[str], int]:
+    """Blocks of (head, verbatim text, tail) in at most `budget` characters: as many as leave each
+    quote `min_room` characters, quotes cut at word boundaries (escaped, block-quoted) to share the rest.
+    Returns the rendered blocks and how many were kept."""
+    kept: list[tuple[str, str, str]] = []
+    overhead = 0
+    for head, text, tail in blocks:
+        cost = len(head) + len(tail) + 4 + 2 * (text.count("\n") + 1)
+        if kept and overhead + cost + min_room * (len(kept) + 1) > budget:
+            break
+        if not kept and cost + min_room > budget:
+            head, tail = truncate(head, budget // 4), truncate(tail, budget // 4)
+            cost = len(head) + len(tail) + 4 + 2 * (text.count("\n") + 1)
+        kept.append((head, text, tail))
+        overhead += cost
+    if not kept:
+        return [], 0
+    per_quote = max(0, (budget - overhead) // len(kept))
+    out, spare = [], 0
+    for head, text, tail in kept:
+        room = per_quote + spare
+        body = fit_escaped(text, room) or ELLIPSIS
+        spare = max(0, room - len(body))
+        parts = [p for p in (head, block_quote(body), tail) if p]
+        out.append("\n".join(parts))
+    return out, len(kept)
+
+
+def _date_label(published: str | None) -> str:
+    return f"**{published}**" if published else "**undated**"
+
+
+def timeline_embed(timeline) -> discord.Embed:
+    """A speaker's statements, oldest first: date, verbatim quote, citation; undated ones last."""
+    who = " ".join((timeline.speaker or "").split()) or "?"
+    names = [n for n in getattr(timeline, "speakers", ()) if n]
+    heading = f"Timeline: {' / '.join(names) if names else who}"
+    if timeline.topic:
+        heading += f" on “{' '.join(timeline.topic.split())}”"
+    embed = discord.Embed(title=truncate(heading, TITLE_LIMIT), colour=_COLOUR_ANSWER)
+    if not timeline.statements:
+        text = f"I found no statements by {truncate(who, 100)}"
+        text += f" on “{truncate(' '.join(timeline.topic.split()), 200)}”" if timeline.topic else ""
+        text += " in the corpus."
+        suggestions = [s for s in getattr(timeline, "suggestions", ()) if s]
+        if suggestions:
+            text += " Speakers with similar names: " + "; ".join(truncate(s, 100) for s in suggestions[:5]) + "."
+        embed.colour = _COLOUR_ABSTAIN
+        embed.description = truncate(escape(text), DESCRIPTION_LIMIT)
+        return embed
+
+    blocks = []
+    for statement in timeline.statements:
+        label = " · *reported by the source, not their own words*" if statement.mode == "reported" else ""
+        citation = _citation(statement)
+        if len(citation) > 400:
+            citation = truncate(_citation(statement, with_link=False), 400)
+        tail = citation
+        if statement.also:
+            others = ", ".join(
+                f"{_code(c.source, 80)} ({c.published or 'undated'})" for c in statement.also[:3]
+            )
+            more = f" and {len(statement.also) - 3} more" if len(statement.also) > 3 else ""
+            tail += f"\nalso in {others}{more}"
+        blocks.append((_date_label(statement.published) + label, statement.text, tail))
+    rendered, kept = _pack(blocks, DESCRIPTION_LIMIT, _MIN_STATEMENT_ROOM)
+    embed.description = "\n\n".join(rendered)
+    total = len(timeline.statements)
+    footer = f"{kept} verbatim statement{'s' if kept != 1 else ''}, oldest first"
+    if kept < total:
+        footer += f" · {total - kept} more not shown (use the CLI with --json for all)"
+    embed.set_footer(text=footer)
+    return embed
+
+
+def verify_embed(verification) -> discord.Embed:
+    """The verdict, then the true wording (verbatim, cited, with the sentences around it) and the differences."""
+    from retrieval.verify import VERDICT_LINES
+
+    claim = truncate(" ".join(verification.claim.split()), TITLE_LIMIT - 8) or "?"
+    embed = discord.Embed(title=f"Verify: {claim}", colour=_COLOUR_VERDICT.get(verification.verdict, _COLOUR_ANSWER))
+    verdict = f"**{escape(VERDICT_LINES[verification.verdict])}**"
+    if not verification.matches:
+        embed.description = verdict
+        embed.set_footer(text="verdict: not_found")
+        return embed
+
+    blocks = []
+    for n, match in enumerate(verification.matches):
+        if getattr(match, "related", False):
+            head = "**Related statement** (not the claimed words)"
+        else:
+            head = "**Source**" if n == 0 else "**Also**"
+        mode = {"reported": " · *reported by the source, not said*", "none": " · *the article's own narration*"}.get(match.mode, "")
+        citation = _citation(match)
+        if len(citation) > 400:
+            citation = truncate(_citation(match, with_link=False), 400)
+        lines = [citation]
+        if match.before:
+            lines.append("before: *" + fit_escaped(" ".join(match.before.split()), 200) + "*")
+        if match.after:
+            lines.append("after: *" + fit_escaped(" ".join(match.after.split()), 200) + "*")
+        for difference in match.differences[:6]:
+            lines.append("• " + fit_escaped(" ".join(difference.split()), 240))
+        blocks.append((head + mode, match.text, "\n".join(lines)))
+    rendered, kept = _pack(blocks, DESCRIPTION_LIMIT - len(verdict) - 2, _MIN_QUOTE_ROOM)
+    embed.description = verdict + "\n\n" + "\n\n".join(rendered)
+    embed.set_footer(text=f"verdict: {verification.verdict} · {kept} source passage{'s' if kept != 1 else ''} quoted verbatim")
+    return embed
