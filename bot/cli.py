@@ -12,7 +12,7 @@ import typer
 
 from retrieval.errors import PolicybotError
 
-from .config import Settings
+from .config import Settings, make_engine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Answer questions about policy statements with verbatim, cited quotes.")
 
@@ -34,19 +34,6 @@ def _settings(corpus: Optional[Path], index: Optional[Path]) -> Settings:
         settings.index = index
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     return settings
-
-
-def make_engine(settings: Settings):
-    from retrieval.engine import Engine
-
-    return Engine(
-        corpus_dir=settings.corpus,
-        index_dir=settings.index,
-        model=settings.model,
-        chroma_host=settings.chroma_host,
-        chroma_port=settings.chroma_port,
-        max_file_bytes=int(settings.max_file_mb * 1_000_000),
-    )
 
 
 def _guarded(fn):

@@ -41,3 +41,17 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="POLICYBOT_LOG_LEVEL")
 
     _split_ids = field_validator("mod_role_ids", "guild_ids", mode="before")(classmethod(lambda cls, v: _id_list(v)))
+
+
+def make_engine(settings: Settings):
+    """The retrieval engine these settings describe (imported lazily: torch is slow to import)."""
+    from retrieval.engine import Engine
+
+    return Engine(
+        corpus_dir=settings.corpus,
+        index_dir=settings.index,
+        model=settings.model,
+        chroma_host=settings.chroma_host,
+        chroma_port=settings.chroma_port,
+        max_file_bytes=int(settings.max_file_mb * 1_000_000),
+    )

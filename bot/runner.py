@@ -25,16 +25,9 @@ def run_bot(settings: Settings) -> None:
     discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO), root=True)
 
     from bot.client import Policybot
-    from retrieval.engine import Engine
+    from bot.config import make_engine
 
-    engine = Engine(
-        corpus_dir=settings.corpus,
-        index_dir=settings.index,
-        model=settings.model,
-        chroma_host=settings.chroma_host,
-        chroma_port=settings.chroma_port,
-        max_file_bytes=int(settings.max_file_mb * 1_000_000),
-    )
+    engine = make_engine(settings)
     bot = Policybot(settings=settings, engine=engine)
     log.info("Starting policybot (corpus %s, index %s, model %s)", settings.corpus, settings.index, settings.model)
     try:
