@@ -464,6 +464,37 @@ def _find_ref(masked: str) -> _Ref | None:
     return None
 
 
+_LEAD_SKIP = frozenset("but and so yet however meanwhile now then also still".split())
+
+
+def _leading_person(text: str, start: int, end: int, people: _People) -> str | None:
+    """The person named as the sentence's subject, when it opens the sentence and a lower-case word follows."""
+    pos = start
+    while True:  # "But Mr Pugh ...", "However, Mr Pugh ..."
+        m = re.match(r"[ \t]*([A-Za-z]+)[ \t,]+", text[pos:end])
+        if not m or m.group(1).lower() not in _LEAD_SKIP:
+            break
+        pos += m.end()
+    m = _CHAIN_RE.match(text, pos, end)
+    if not m:
+        return None
+    after = text[m.end() : m.end() + 30].lstrip(" \t")
+    if not after[:1].islower():
+        return None  # "Mr Pugh's plan", a quote, a comma: not clearly the subject
+    roles, name, definite = _split_chain(m.group(0).split())
+    if definite or not _looks_like_name(name) or name[-1].lower() not in people.forms:
+        return None
+    if any(t.endswith(("'s", "’s", "'", "’")) for t in m.group(0).split()):
+        return None  # "London's Evening Standard quoted": a possessive, not a person
+    canonical = people.canonical(name)
+    # Only a person introduced by a full name and referred to again in another form
+    # ("Amitai Etzioni" ... "Prof Etzioni"): a place or a body is seldom shortened that way.
+    titled = m.group(0).split()[0].lower().rstrip(".") in _HONORIFICS | _TITLES_KEPT  # "Mr Pugh", "Lord Dubs"
+    if len(canonical.split()) < 2 or not (titled or len(people.forms.get(name[-1].lower(), ())) >= 2):
+        return None
+    return canonical
+
+
 # ---------------------------------------------------------------------------
 # Quotes
 
@@ -642,6 +673,10 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
         elif ref.kind == "pron":
             if ref.value in ("he", "she"):
                 sp = last_person
+                # The subject of the sentence just before is the likeliest antecedent, speech verb
+                # or not: 'Prof Etzioni criticises the US ... "This is like ...," he says.'
+                if k > 0 and sentences[k - 1].paragraph == s.paragraph and refs[k - 1] is None and not link[k - 1] and frac[k - 1] < 0.5:
+                    sp = _leading_person(text, sentences[k - 1].start, sentences[k - 1].end, people) or sp
             elif ref.value in ("they", "it"):
                 sp = last_group
             elif ref.value in ("i", "we") and default_speaker:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
 from bm25s.tokenization import Tokenizer
+
+# bm25s sets its logger to DEBUG at import; its per-build debug lines are noise for us.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +55,16 @@ class Lexical:
     def query_terms(self, text: str) -> list[str]:
         """The query's stemmed terms that occur in the index."""
         return self.tokenizer.tokenize([text], update_vocab=False, show_progress=False, return_as="string")[0]
+
+    def unknown_share(self, text: str) -> float:
+        """Share of the text's content words (stemmed, stop words dropped) that occur in no passage."""
+        tok = self.tokenizer
+        stop = set(tok.stopwords or ())
+        words = [w for w in tok.splitter(text.lower()) if w and w not in stop]
+        if not words:
+            return 0.0
+        stems = {tok.stemmer(w) if tok.stemmer is not None else w for w in words}
+        return sum(1 for s in stems if s not in tok.stem_to_sid) / len(stems)
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query (zeros when no query term is known)."""

@@ -158,3 +158,17 @@ def topic_text(parsed: ParsedQuestion) -> str:
         text = text.replace(parsed.speaker, " ")
         text = re.sub(r"(?:'s|’s)\b", " ", text)
     return " ".join(_SCAFFOLD.sub(" ", text).split())
+
+
+def query_text(parsed: ParsedQuestion) -> str:
+    """The question as asked, without the asked speaker's name: what the topic is, in the question's words.
+
+    Speaker matching is structural (passage speaker labels), so the name would only pull the
+    query vector towards every passage that mentions that person."""
+    if not parsed.speaker:
+        return parsed.text
+    text = parsed.text.replace(parsed.speaker, " ")
+    text = re.sub(r"(?:'s|’s)\b", " ", text)
+    for word in parsed.speaker.split():  # "Mr Straw", "Straw's": stray parts of the name
+        text = re.sub(rf"\b{re.escape(word)}\b", " ", text)
+    return " ".join(text.split()) or parsed.text

@@ -17,7 +17,7 @@ import numpy as np
 from .errors import EmptyQuestion
 from .index import Generation
 from .models import Answer, Quote
-from .query import ParsedQuestion, name_key, parse_question, person_like, topic_text
+from .query import ParsedQuestion, name_key, parse_question, person_like, query_text, topic_text
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,17 @@ class SearchParams:
     rrf_k: float = 60.0
     lexical_weight: float = 0.10  # BM25 / the corpus-best BM25 for this query
     coverage_weight: float = 0.0  # share of the topic's IDF mass found in the passage or its neighbours
+    own_weight: float = 0.0  # share of the topic's IDF mass in the passage's own words (title and speaker excluded)
     context_weight: float = 0.15  # mean of the neighbouring passages' similarity, same document
     document_weight: float = 0.10  # the document's centroid similarity
     speaker_bonus: float = 1.0  # above any topical score: the asked speaker always ranks first
     statement_bonus: float = 0.10  # someone's words (direct or reported) over narration
     direct_bonus: float = 0.08  # the speaker's own words over reports of them
+    query_text: str = "unnamed"  # what is embedded: "question" (as asked) or "unnamed" (the asked speaker's name removed)
     abstain_coverage_weight: float = 0.3  # in the relevance that decides abstention
-    abstain_document_weight: float = 0.3  # in the relevance that decides abstention
-    abstain_below: float = 0.64  # dense + 0.3 coverage (passage window) + 0.3 coverage (document); calibrated on dev
+    abstain_document_weight: float = 0.0  # in the relevance that decides abstention (a topic word anywhere in the document lifted unanswerables)
+    abstain_below: float = 0.45  # dense (unnamed query) + 0.3 coverage (passage window); midway between dev's lowest answerable and highest unanswerable
+    abstain_unknown_share: float = 0.5  # abstain when this share of the topic's words occurs in no passage
     secondary_margin: float = 0.08  # quotes after the first may fall this far below the abstention bar
     max_quote_chars: int = 420
     duplicate_overlap: float = 0.6  # shingle overlap above which two quotes are copies
@@ -71,6 +74,25 @@ class _Derived:
             np.add.at(centroids, ids, gen.embeddings)
             centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
         self.centroids = centroids
+        self._own_terms = None
+
+    def own_terms(self, gen: Generation):
+        """(passages x vocabulary) presence of each stemmed term in the passage's own words (no title, no speaker).
+
+        BM25 indexes the embedding text, where the title repeats in every passage of a document; in a long
+        transcript that makes every passage look equally on topic. Built on first use, once per generation."""
+        if self._own_terms is None:
+            from scipy.sparse import csr_matrix
+
+            tok = gen.bm25.tokenizer
+            ids = tok.tokenize([p.text for p in gen.passages], update_vocab=False, show_progress=False, return_as="ids")
+            indptr = np.cumsum([0] + [len(x) for x in ids])
+            cols = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(indptr[-1]))
+            size = max(len(tok.get_vocab_dict()), int(cols.max()) + 1 if len(cols) else 1)
+            matrix = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(ids), size))
+            matrix.data[:] = 1.0
+            self._own_terms = matrix
+        return self._own_terms
 
 
 def _derived(gen: Generation) -> _Derived:
@@ -97,7 +119,7 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     derived = _derived(gen)
     parsed = parse_question(question, gen.speaker_surnames, derived.person_surnames)
 
-    query_vector = embedder.encode_query(question)
+    query_vector = embedder.encode_query(query_text(parsed) if params.query_text == "unnamed" else question)
     term_scores = _term_scores(gen, topic_text(parsed))
     lexical_scores = term_scores.sum(axis=0) if len(term_scores) else np.zeros(len(gen.passages), dtype=np.float32)
 
@@ -114,6 +136,7 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     best_lexical = float(lexical_scores.max())
     lexical = lexical_scores[candidates] / best_lexical if best_lexical > 0 else np.zeros(len(candidates))
     coverage = _coverage(term_scores, candidates, derived)
+    own = _own_coverage(gen, derived, topic_text(parsed), candidates) if params.own_weight else 0.0
     context = _context_scores(gen, derived, candidates, query_vector)
     document = derived.centroids[gen.source_ids[candidates]] @ query_vector
 
@@ -131,6 +154,7 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
             + params.coverage_weight * coverage
             + params.context_weight * context
             + params.document_weight * document
+            + params.own_weight * own
         )
 
     modes = derived.modes[candidates]
@@ -141,14 +165,16 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
 
     order = np.argsort(-score)
     if _DEBUG is not None:
-        _DEBUG.update(candidates=candidates, dense=dense, lexical=lexical, coverage=coverage, context=context,
+        _DEBUG.update(own=own, candidates=candidates, dense=dense, lexical=lexical, coverage=coverage, context=context,
                       document=document, score=score, relevance=relevance, asked=asked, parsed=parsed)
     best = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[: max(top * 8, 24)]]
     if parsed.speaker_key:
         # Only the asked speaker's statements answer "what did X say"; never attribute to someone else.
         best = [c for c, i in zip(best, order) if asked[i] > 0]
     lead = best[0] if best else None
-    if lead is None or lead.relevance < params.abstain_below:
+    # Half the topic's words or more never occur in the corpus: nothing here is about it.
+    unknown = gen.bm25.unknown_share(topic_text(parsed)) >= params.abstain_unknown_share
+    if lead is None or lead.relevance < params.abstain_below or unknown:
         shown = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[:10]]
         return Answer(question, True, [], parsed.speaker, nearest_topics=_nearest_titles(gen, shown))
     quotes = _select_quotes(gen, derived, best, parsed, top, params)
@@ -185,6 +211,22 @@ def _coverage(term_scores: np.ndarray, candidates: np.ndarray, derived: _Derived
     nxt = present[:, np.clip(candidates + 1, 0, n - 1)] & derived.next_same[candidates]
     window = here | prev | nxt
     return (idf @ window) / idf.sum()
+
+
+def _own_coverage(gen: Generation, derived: _Derived, topic: str, candidates: np.ndarray) -> np.ndarray:
+    tok = gen.bm25.tokenizer
+    ids = sorted(set(tok.tokenize([topic], update_vocab=False, show_progress=False, return_as="ids")[0]))
+    matrix = derived.own_terms(gen)
+    ids = [i for i in ids if i < matrix.shape[1]]
+    if not ids or not len(candidates):
+        return np.zeros(len(candidates))
+    columns = matrix[:, ids]
+    df = np.asarray(columns.sum(axis=0)).ravel()
+    idf = np.where(df > 0, np.log((matrix.shape[0] + 1) / (df + 0.5)), 0.0)
+    if idf.sum() <= 0:
+        return np.zeros(len(candidates))
+    present = columns[candidates].toarray() > 0
+    return (present @ idf) / idf.sum()
 
 
 def _document_coverage(gen: Generation, term_scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:

@@ -179,3 +179,35 @@ def test_seed_article():
     assert a.mode == "direct" and "Vance" in a.speaker
     a = find(rows, "Related Content")
     assert a.mode == "none"
+
+
+def test_pronoun_after_a_sentence_led_by_a_named_person():
+    # The subject of the sentence just before, not the last name mentioned, is who "he" is.
+    t = (
+        "Amitai Etzioni, a key influence on New Labour, says the US is misplaced. "
+        "He is also worried about Pakistan after one of its scientists, Abdul Qadeer Khan, admitted leaking secrets. "
+        "Prof Etzioni criticises the US for overlooking those reports. "
+        '"This is like letting a serial killer go," he says.'
+    )
+    rows = run(t)
+    assert find(rows, "serial killer") == Attribution("Amitai Etzioni", "direct")
+
+
+def test_possessive_or_unknown_lead_is_not_a_subject():
+    t = (
+        "Charles Clarke spoke in Gateshead. Mr Clarke said refuge was a duty. "
+        "London's Evening Standard quoted the speech at length. "
+        '"That is a moral duty," he said.'
+    )
+    rows = run(t)
+    assert find(rows, "moral duty") == Attribution("Charles Clarke", "direct")
+
+
+def test_titled_person_leading_a_sentence_is_the_pronouns_antecedent():
+    t = (
+        "Lord Falconer said the change was complex. "
+        "Lord Dubs agreed to withdraw his bill after its second reading. "
+        '"We cannot forever say we do not want to change things," he told peers.'
+    )
+    rows = run(t)
+    assert find(rows, "cannot forever") == Attribution("Lord Dubs", "direct")

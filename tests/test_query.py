@@ -1,6 +1,6 @@
 """Question parsing: the asked speaker in its usual forms."""
 
-from retrieval.query import parse_question, person_like, topic_text
+from retrieval.query import parse_question, person_like, query_text, topic_text
 
 KNOWN = frozenset({"straw", "howard", "vance", "obama", "green", "labour", "scotland", "police"})
 PEOPLE = frozenset({"straw", "howard", "vance", "obama", "green"})
@@ -48,3 +48,10 @@ def test_topic_text_drops_speaker_and_scaffolding():
 def test_person_like():
     assert person_like("Jack Straw") and person_like("Lord Woolf") and person_like("JD Vance")
     assert not person_like("Labour") and not person_like("spokesman") and not person_like("Campaigners")
+
+
+def test_query_text_drops_only_the_asked_name():
+    # The embedded question keeps its wording but not the name, which every passage of that speaker carries.
+    assert query_text(ask("What did Jack Straw say about the law lords?")) == "What did say about the law lords?"
+    assert query_text(ask("Straw's view on the EU rebate")) == "view on the EU rebate"
+    assert query_text(ask("Which churchman said money should go to the poor?")) == "Which churchman said money should go to the poor?"

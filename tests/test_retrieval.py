@@ -57,3 +57,13 @@ def test_no_duplicate_quotes(engine):
     assert len(set(spans)) == len(spans)
     texts = [q.text for q in answer.quotes]
     assert len(set(texts)) == len(texts)
+
+
+def test_unknown_share_counts_topic_words_absent_from_every_passage():
+    from retrieval.lexical import Lexical
+
+    lex = Lexical.build(["The chancellor raised fuel duty.", "Pakistan and India talks resumed."])
+    assert lex.unknown_share("fuel duty") == 0.0
+    assert lex.unknown_share("cricket in Pakistan") == 0.5
+    assert lex.unknown_share("MMR jab") == 1.0
+    assert lex.unknown_share("the and of") == 0.0  # stop words only: nothing to judge
