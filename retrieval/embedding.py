@@ -81,6 +81,10 @@ class Embedder:
         )
         return vectors.astype(np.float32, copy=False)
 
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+
     def encode_query(self, text: str) -> np.ndarray:
         with self._cache_lock:
             cached = self._cache.get(text)
