@@ -22,7 +22,7 @@ import re
 
 from .models import Attribution, SentenceSpan
 
-__all__ = ["attribute"]
+__all__ = ["attribute", "label_starts"]
 
 # ---------------------------------------------------------------------------
 # Vocabulary
@@ -139,8 +139,13 @@ _CHAIN_RE = re.compile(
     r"(?<![\w'’])" + _CWORD + r"(?:[ \t]+(?:" + _CWORD + r"|of|de|van|von|bin|al|du|da)(?![\w'’]))*"
 )
 
-# transcript speaker labels: "THE PRESIDENT: ", "DR. BIRX: ", "Q: "
-_LABEL_RE = re.compile(r"(?:Q|[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):[ \t]")
+# transcript speaker labels: "THE PRESIDENT: ", "DR. BIRX: ", "Q: ", "A: "; in interviews also
+# title case ("Interviewer: ", "Jane Doe: "), accepted only when it is a known interview word, the
+# transcript's own speaker, or a label that recurs at the start of a line
+_LABEL_RE = re.compile(r"(?:Q|A|[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):[ \t]")
+_TITLE_LABEL_RE = re.compile(r"[A-Z][a-z'’\-]+\.?(?: [A-Z][a-z'’\-]+\.?){0,3}:[ \t]")
+_QUESTION_LABELS = frozenset("q q. question interviewer reporter host moderator presenter audience member".split()) | {"audience member"}
+_ANSWER_LABELS = frozenset("a a. answer".split())
 
 _QUOTE_CHARS = re.compile(r"[\"“”]")
 
@@ -561,6 +566,10 @@ def _label_speaker(label: str, people: _People, default: str | None) -> str:
     low = " ".join(t.lower() for t in toks)
     if low in ("q", "q.", "question", "audience member", "reporter"):
         return "Reporter"
+    if low in _ANSWER_LABELS:
+        return default or "Unknown"  # "A:" answers in the transcript's own speaker's words
+    if low in _QUESTION_LABELS:
+        return low.capitalize()  # "Interviewer", "Host": never the interviewee
     tc = [t.capitalize() if t.isupper() else t for t in toks]
     roles, name, _ = _split_chain(tc)
     if name and _looks_like_name(name):
@@ -575,6 +584,55 @@ def _label_speaker(label: str, people: _People, default: str | None) -> str:
     return phrase or (default or "Unknown")
 
 
+def _line_start(text: str, pos: int) -> bool:
+    line = text.rfind("\n", 0, pos) + 1
+    return not text[line:pos].strip()
+
+
+class _Labels:
+    """Speaker labels at the start of a line in one transcript."""
+
+    def __init__(self, text: str, default_speaker: str | None) -> None:
+        self.text = text
+        self.default_surname = default_speaker.split()[-1].lower() if default_speaker and default_speaker.split() else None
+        counts: dict[str, int] = {}
+        for m in re.finditer(r"(?m)^[ \t]*(" + _TITLE_LABEL_RE.pattern + ")", text):
+            label = m.group(1)[:-2]
+            counts[label] = counts.get(label, 0) + 1
+        self.recurring = {label for label, count in counts.items() if count >= 2}
+
+    def at(self, start: int, end: int) -> str | None:
+        """The label opening a line at `start` ("Q", "JANE DOE", "Interviewer"), or None."""
+        if not _line_start(self.text, start):
+            return None
+        m = _LABEL_RE.match(self.text, start, end)
+        if m:
+            return m.group(0)[:-2]
+        m = _TITLE_LABEL_RE.match(self.text, start, end)
+        if not m:
+            return None
+        label = m.group(0)[:-2]
+        low = label.lower()
+        if low in _QUESTION_LABELS or low in _ANSWER_LABELS or label in self.recurring:
+            return label
+        if self.default_surname and low.rstrip(".").split()[-1] == self.default_surname:
+            return label
+        return None
+
+
+def label_starts(text: str, start: int, end: int, default_speaker: str | None) -> list[int]:
+    """Offsets in text[start:end] where a line opens with a speaker label (a transcript turn begins)."""
+    if default_speaker is None:
+        return []
+    labels = _Labels(text, default_speaker)
+    out = []
+    for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
+        pos = start + m.end()
+        if pos < end and labels.at(pos, end) is not None:
+            out.append(pos)
+    return out
+
+
 def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> list[Attribution]:
     """One Attribution per sentence, in the same order."""
     n = len(sentences)
@@ -585,6 +643,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     people = _People(text, lo, hi)
     if default_speaker:
         people.add(default_speaker.split())
+    labels = _Labels(text, default_speaker) if default_speaker is not None else None
 
     # paragraph groups (consecutive sentences with the same paragraph index)
     groups: list[tuple[int, int]] = []
@@ -658,11 +717,10 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     label_speaker: str | None = None
     for k in range(n):
         s = sentences[k]
-        if default_speaker is not None:
-            if k == 0 or sentences[k - 1].paragraph != s.paragraph:
-                lm = _LABEL_RE.match(text, s.start, s.end)
-                if lm:
-                    label_speaker = _label_speaker(lm.group(0)[:-2], people, default_speaker)
+        if labels is not None:
+            label = labels.at(s.start, s.end)  # a label opens a line: a new turn, in or across paragraphs
+            if label is not None:
+                label_speaker = _label_speaker(label, people, default_speaker)
         ref = refs[k]
         if ref is None:
             continue
@@ -760,10 +818,9 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
         label_speaker = None
         for k in range(n):
             s = sentences[k]
-            if k == 0 or sentences[k - 1].paragraph != s.paragraph:
-                lm = _LABEL_RE.match(text, s.start, s.end)
-                if lm:
-                    label_speaker = _label_speaker(lm.group(0)[:-2], people, default_speaker)
+            label = labels.at(s.start, s.end) if labels is not None else None
+            if label is not None:
+                label_speaker = _label_speaker(label, people, default_speaker)
             who = label_speaker or default_speaker
             ref = refs[k]
             if modes[k] == "direct" and ref is not None and ref.kind == "name" and frac[k] >= 0.5:

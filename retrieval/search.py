@@ -29,6 +29,8 @@ class SearchParams:
     lexical_weight: float = 0.10  # BM25 / the corpus-best BM25 for this query
     coverage_weight: float = 0.0  # share of the topic's IDF mass found in the passage or its neighbours
     own_weight: float = 0.0  # share of the topic's IDF mass in the passage's own words (title and speaker excluded)
+    short_weight: float = 0.3  # penalty for a short passage whose own words carry none of the topic's words
+    short_chars: int = 120  # scaled by shortness: full at 0 characters, nothing from this length up
     context_weight: float = 0.15  # mean of the neighbouring passages' similarity, same document
     document_weight: float = 0.10  # the document's centroid similarity
     speaker_bonus: float = 1.0  # above any topical score: the asked speaker always ranks first
@@ -55,6 +57,7 @@ class _Derived:
     def __init__(self, gen: Generation):
         n = len(gen.passages)
         self.modes = np.fromiter((_MODE_CODE[p.mode] for p in gen.passages), dtype=np.int8, count=n)
+        self.lengths = np.fromiter((p.end - p.start for p in gen.passages), dtype=np.float64, count=n)
         names = {p.speaker for p in gen.passages if p.speaker}
         keys = {name: name_key(name) for name in names}
         self.person_surnames = frozenset(keys[name][0] for name in names if keys[name][0] and person_like(name))
@@ -136,7 +139,7 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     best_lexical = float(lexical_scores.max())
     lexical = lexical_scores[candidates] / best_lexical if best_lexical > 0 else np.zeros(len(candidates))
     coverage = _coverage(term_scores, candidates, derived)
-    own = _own_coverage(gen, derived, topic_text(parsed), candidates) if params.own_weight else 0.0
+    own = _own_coverage(gen, derived, topic_text(parsed), candidates) if params.own_weight or params.short_weight else 0.0
     context = _context_scores(gen, derived, candidates, query_vector)
     document = derived.centroids[gen.source_ids[candidates]] @ query_vector
 
@@ -156,6 +159,12 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
             + params.document_weight * document
             + params.own_weight * own
         )
+    if params.short_weight:
+        # A short line with none of the topic's words borrows its whole score from the title and its
+        # neighbours: "Thank you all for coming. (Applause.)", "And we'll do a job." A short line that
+        # holds a topic word, and any longer passage, is left alone (paraphrases share few words).
+        shortness = np.clip(1.0 - derived.lengths[candidates] / params.short_chars, 0.0, 1.0)
+        score = score - params.short_weight * shortness * (own <= 0)
 
     modes = derived.modes[candidates]
     score = score + np.where(modes > 0, params.statement_bonus, 0.0) + np.where(modes == 2, params.direct_bonus, 0.0)

@@ -211,3 +211,29 @@ def test_titled_person_leading_a_sentence_is_the_pronouns_antecedent():
     )
     rows = run(t)
     assert find(rows, "cannot forever") == Attribution("Lord Dubs", "direct")
+
+
+def test_interview_questions_are_not_the_interviewees_words():
+    # Turns on separate paragraphs and on consecutive lines of one paragraph; "Q:"/"A:" and name labels.
+    turns = [
+        "Q: Why did you vote against the fuel duty rise?",
+        "A: Because it hits rural drivers hardest. They have no bus to take.",
+        "INTERVIEWER: Do you regret the campaign?",
+        "MARGARET ELLISON: No. I regret nothing about it.",
+        "Interviewer: And tuition fees?",
+        "Margaret Ellison: Students should not pay them.",
+    ]
+    for sep in ("\n\n", "\n"):
+        rows = run(sep.join(turns), "Margaret Ellison")
+        assert find(rows, "fuel duty rise") == Attribution("Reporter", "direct")
+        assert find(rows, "rural drivers") == Attribution("Margaret Ellison", "direct")
+        assert find(rows, "no bus") == Attribution("Margaret Ellison", "direct")
+        assert find(rows, "regret the campaign").speaker != "Margaret Ellison"
+        assert find(rows, "regret nothing") == Attribution("Margaret Ellison", "direct")
+        assert find(rows, "tuition fees").speaker != "Margaret Ellison"
+        assert find(rows, "should not pay") == Attribution("Margaret Ellison", "direct")
+
+
+def test_title_case_line_opener_is_not_a_label_unless_it_recurs():
+    rows = run("THE PRESIDENT: We will act.\n\nNote: the vote is on Tuesday.", "Barack Obama")
+    assert find(rows, "the vote is") == Attribution("Barack Obama", "direct")

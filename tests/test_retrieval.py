@@ -67,3 +67,30 @@ def test_unknown_share_counts_topic_words_absent_from_every_passage():
     assert lex.unknown_share("cricket in Pakistan") == 0.5
     assert lex.unknown_share("MMR jab") == 1.0
     assert lex.unknown_share("the and of") == 0.0  # stop words only: nothing to judge
+
+
+INTERVIEW = """---
+title: Interview with Margaret Ellison on transport
+speaker: Margaret Ellison
+published: 2005-02-01
+---
+Q: Ms Ellison, what is your view on the fuel duty rise in the budget?
+A: Raising it again would punish rural families who have no bus to take and must drive to work.
+Q: What about the railways and rail fares?
+A: We would bring the train companies back into public ownership over ten years.
+"""
+
+
+def test_interview_answer_not_question(make_engine, tmp_path):
+    root = tmp_path / "interviews"
+    root.mkdir()
+    (root / "2005-02-01-ellison-interview.txt").write_text(INTERVIEW, encoding="utf-8")
+    engine = make_engine(root)
+    engine.load()
+    answer = engine.ask("What did Margaret Ellison say about the fuel duty rise?")
+    assert not answer.abstained
+    top = answer.quotes[0]
+    assert "rural families" in top.text and "fuel duty rise" not in top.text
+    assert top.speaker == "Margaret Ellison" and top.mode == "direct"
+    assert all(q.speaker == "Margaret Ellison" for q in answer.quotes)
+    _verbatim(engine, answer)
