@@ -143,10 +143,10 @@ def _trim_name(name: str) -> str:
 
 # The scaffolding of a question about statements; it says nothing about the topic.
 _SCAFFOLD = re.compile(
-    rf"\b(?:what|how|why|when|where|who|which|whom|whose|did|does|do|has|have|had|was|were|is|are|"
-    rf"about|regarding|concerning|on|the|a|an|of|in|view|views|position|stance|opinion|comment|comments|"
-    rf"remarks?|statements?|say|says|said|saying|think|thinks|thought|tell|told|speak|spoke|talk|talked|"
-    rf"respond|responded|react|reacted|describe|described|mean|meant)\b",
+    r"\b(?:what|how|why|when|where|who|which|whom|whose|did|does|do|has|have|had|was|were|is|are|"
+    r"about|regarding|concerning|on|the|a|an|of|in|view|views|position|stance|opinion|comment|comments|"
+    r"remarks?|statements?|say|says|said|saying|think|thinks|thought|tell|told|speak|spoke|talk|talked|"
+    r"respond|responded|react|reacted|describe|described|mean|meant)\b",
     re.I,
 )
 

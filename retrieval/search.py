@@ -46,7 +46,6 @@ class SearchParams:
     duplicate_overlap: float = 0.6  # shingle overlap above which two quotes are copies
 
 
-_DEBUG: dict | None = None  # set to a dict to capture the last query's features
 
 _MODE_CODE = {"none": 0, "reported": 1, "direct": 2}
 
@@ -173,9 +172,6 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
         score = score + params.speaker_bonus * asked
 
     order = np.argsort(-score)
-    if _DEBUG is not None:
-        _DEBUG.update(own=own, candidates=candidates, dense=dense, lexical=lexical, coverage=coverage, context=context,
-                      document=document, score=score, relevance=relevance, asked=asked, parsed=parsed)
     best = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[: max(top * 8, 24)]]
     if parsed.speaker_key:
         # Only the asked speaker's statements answer "what did X say"; never attribute to someone else.

@@ -23,15 +23,18 @@ def embedder():
     return model
 
 
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    """The seed article plus a few public-domain presidential remarks."""
-    root = tmp_path / "corpus"
-    root.mkdir()
+def copy_fixture_corpus(root: Path) -> Path:
+    """Write the seed article plus a few public-domain presidential remarks into `root`."""
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(SEEDS / SEED_FILE, root / SEED_FILE)
     for path in STATEMENTS.glob("*.txt"):
         shutil.copy(path, root / path.name)
     return root
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    return copy_fixture_corpus(tmp_path / "corpus")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from retrieval.errors import EmptyQuestion
 from retrieval.timeline import STAGE_DIRECTION, timeline as build_timeline
 
-from .conftest import SEED_FILE, SEEDS, STATEMENTS
+from .conftest import STATEMENTS, copy_fixture_corpus
 
 ADDRESS = "2014-11-20-address-nation-immigration.txt"
 # An undated document by the same president, on the same topic, in words of its own.
@@ -41,11 +41,7 @@ def engine(tmp_path_factory, embedder):
     from retrieval.engine import Engine
 
     base = tmp_path_factory.mktemp("timeline")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEEDS / SEED_FILE, corpus / SEED_FILE)
-    for path in STATEMENTS.glob("*.txt"):
-        shutil.copy(path, corpus / path.name)
+    corpus = copy_fixture_corpus(base / "corpus")
     # A near-duplicate copy of the 2014 address under an undated name: one entry, two citations.
     shutil.copy(STATEMENTS / ADDRESS, corpus / "copy-of-the-address.txt")
     (corpus / "obama-undated-remarks.txt").write_text(UNDATED, encoding="utf-8")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -13,7 +12,7 @@ import pytest
 from retrieval.errors import EmptyQuestion
 from retrieval.verify import parse_claim
 
-from .conftest import SEED_FILE, SEEDS, STATEMENTS
+from .conftest import SEED_FILE, copy_fixture_corpus
 
 MATCH_KEYS = {"text", "source", "start", "end", "speaker", "published", "similarity", "differences"}
 
@@ -23,11 +22,7 @@ def engine(tmp_path_factory, embedder):
     from retrieval.engine import Engine
 
     base = tmp_path_factory.mktemp("verify")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEEDS / SEED_FILE, corpus / SEED_FILE)
-    for path in STATEMENTS.glob("*.txt"):
-        shutil.copy(path, corpus / path.name)
+    corpus = copy_fixture_corpus(base / "corpus")
     eng = Engine(corpus, base / "index", embedder=embedder)
     eng.load()
     return eng

@@ -70,6 +70,28 @@ def member(user_id: int, name: str, roles: list[int] = (), permissions: int = PL
     }
 
 
+def _interaction_envelope(interaction_id: str, kind: int, who: dict) -> dict:
+    """The fields every INTERACTION_CREATE payload shares, in the guild channel, from `who`."""
+    return {
+        "id": interaction_id,
+        "application_id": str(APP_ID),
+        "type": kind,
+        "token": f"itoken-{interaction_id}",
+        "version": 1,
+        "guild_id": str(GUILD_ID),
+        "channel_id": str(CHANNEL_ID),
+        "channel": text_channel(),
+        "member": who,
+        "app_permissions": str(PLAIN_PERMISSIONS),
+        "attachment_size_limit": 10 * 1024 * 1024,
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0,
+    }
+
+
 def text_channel() -> dict:
     return {
         "id": str(CHANNEL_ID),
@@ -414,22 +436,7 @@ class FakeDiscord:
             kind = 4 if isinstance(value, int) else 3
             opts.append({"name": key, "type": kind, "value": value})
         return {
-            "id": interaction_id,
-            "application_id": str(APP_ID),
-            "type": 2,
-            "token": f"itoken-{interaction_id}",
-            "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": text_channel(),
-            "member": who,
-            "app_permissions": str(PLAIN_PERMISSIONS),
-            "attachment_size_limit": 10 * 1024 * 1024,
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
+            **_interaction_envelope(interaction_id, 2, who),
             "data": {"id": snowflake(), "name": name, "type": 1, "options": opts, "guild_id": str(GUILD_ID)},
         }
 
@@ -438,22 +445,7 @@ class FakeDiscord:
         """An INTERACTION_CREATE payload for a click on a button of `message`."""
         interaction_id = snowflake()
         return {
-            "id": interaction_id,
-            "application_id": str(APP_ID),
-            "type": 3,
-            "token": f"itoken-{interaction_id}",
-            "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": text_channel(),
-            "member": who,
-            "app_permissions": str(PLAIN_PERMISSIONS),
-            "attachment_size_limit": 10 * 1024 * 1024,
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
+            **_interaction_envelope(interaction_id, 3, who),
             "message": message,
             "data": {"custom_id": custom_id, "component_type": 2},
         }
