@@ -281,6 +281,49 @@ class _People:
         return best
 
 
+_APPOSITION_AFTER = re.compile(r",[ \t]+([^,.;:!?\"“”()\n]{2,80}?)[ \t]*[,.;]")
+_CLAUSE_BEFORE = re.compile(r"([^,.;:!?\"“”()\n]{3,90}),[ \t]*$")
+
+
+def speaker_roles(text: str, start: int, end: int) -> dict[str, str]:
+    """How each person is introduced in text[start:end]: surname (lower case) -> role words, lower case.
+
+    "Labour backbencher Stephen Pound" -> {"pound": "labour backbencher"}; "Mike Hobday, of the League
+    Against Cruel Sports," -> {"hobday": "of the league against cruel sports"}. A question may name the
+    role rather than the person ("which Labour backbencher...", "the culture minister")."""
+    people = _People(text, start, end)
+    found: dict[str, list[str]] = {}
+
+    def note(name: str, words: str) -> None:
+        key = name.split()[-1].lower()
+        words = " ".join(words.lower().split())
+        if words and words not in found.setdefault(key, []):
+            found[key].append(words)
+
+    for role, name in people.roles:
+        note(name, role)
+    for m in _CHAIN_RE.finditer(text, start, end):
+        roles, name, _definite = _split_chain(m.group(0).split())
+        if not _looks_like_name(name) or len(name) < 2 or len(name) > 4:
+            continue
+        after = _APPOSITION_AFTER.match(text, m.end(), end)
+        if after and _describes(after.group(1)):
+            note(" ".join(name), after.group(1))
+        before = _CLAUSE_BEFORE.search(text, max(start, m.start() - 92), m.start())
+        if before and _describes(before.group(1)):
+            note(" ".join(name), before.group(1).strip())
+    return {key: " ".join(words) for key, words in found.items()}
+
+
+def _describes(phrase: str) -> bool:
+    """An apposition that says who someone is ("of the League Against Cruel Sports", "a barrister"),
+    not what they did ("said the issue would...")."""
+    words = phrase.lower().split()
+    if not words or words[0] in ("said", "says", "told", "added", "who", "which", "has", "had", "was", "is"):
+        return False
+    return words[0] in ("the", "a", "an", "of", "from") or any(w in _ROLE_WORDS or w in _PERSON_NOUNS for w in words)
+
+
 # ---------------------------------------------------------------------------
 # Subject extraction
 

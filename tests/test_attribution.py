@@ -237,3 +237,28 @@ def test_interview_questions_are_not_the_interviewees_words():
 def test_title_case_line_opener_is_not_a_label_unless_it_recurs():
     rows = run("THE PRESIDENT: We will act.\n\nNote: the vote is on Tuesday.", "Barack Obama")
     assert find(rows, "the vote is") == Attribution("Barack Obama", "direct")
+
+
+def test_speaker_roles_from_titles_and_appositions():
+    from retrieval.attribution import speaker_roles
+
+    text = (
+        "Labour backbencher Stephen Pound said the bill was a mistake. "
+        "Mike Hobday, of the League Against Cruel Sports, told reporters the law was clear. "
+        "But director of the Victims of Crime Trust, Norman Brennan, disagreed. "
+        "Richard Caborn, who said the plans were cautious, declined to comment."
+    )
+    roles = speaker_roles(text, 0, len(text))
+    assert roles["pound"] == "labour backbencher"
+    assert roles["hobday"] == "of the league against cruel sports"
+    assert "director of the victims of crime trust" in roles["brennan"]
+    assert "caborn" not in roles  # what someone did is not who they are
+
+
+def test_transcript_header_gives_the_speakers_office():
+    from retrieval.chunking import chunk_document
+    from retrieval.documents import parse_text
+
+    doc = parse_text("President: Barack Obama\n\nGood evening. Tonight I want to talk about jobs.\n", "remarks.txt")
+    passages = chunk_document(doc).passages
+    assert passages and all(p.role == "president barack obama" for p in passages)

@@ -55,3 +55,19 @@ def test_query_text_drops_only_the_asked_name():
     assert query_text(ask("What did Jack Straw say about the law lords?")) == "What did say about the law lords?"
     assert query_text(ask("Straw's view on the EU rebate")) == "view on the EU rebate"
     assert query_text(ask("Which churchman said money should go to the poor?")) == "Which churchman said money should go to the poor?"
+
+
+def test_a_role_in_the_subject_slot_when_no_name_is_asked():
+    cases = {
+        "Which Labour backbencher hinted that the casino plans would draw in organised crime?": "Labour backbencher",
+        "How did the Welsh culture minister respond to the criticism?": "Welsh culture minister",
+        "Why do senior police think the closure powers are too weak?": "senior police",
+        "What did the Prime Minister say about Iraq?": "Prime Minister",
+        "What are campaigners asking for on the rail line?": "campaigners",
+    }
+    for question, role in cases.items():
+        parsed = parse_question(question)
+        assert parsed.speaker is None and parsed.role == role, question
+    for question in ("What did Jack Straw say about the rebate?", "Who says the law cannot be enforced?",
+                     "What is the policy on immigration?", "Why won't motorists pay more this year?"):
+        assert parse_question(question, {"straw"}).role is None, question

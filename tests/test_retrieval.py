@@ -94,3 +94,51 @@ def test_interview_answer_not_question(make_engine, tmp_path):
     assert top.speaker == "Margaret Ellison" and top.mode == "direct"
     assert all(q.speaker == "Margaret Ellison" for q in answer.quotes)
     _verbatim(engine, answer)
+
+
+SCHOOL_MEALS = """---
+title: Junk food to be banned from school canteens
+outlet: Example Gazette
+published: 2005-03-01
+---
+Junk food will be banned from school canteens in England from September, the government has announced.
+
+Education Secretary Ruth Kelly said the ban would cover crisps, chocolate and fizzy drinks sold in school canteens.
+
+"We will take junk food out of school canteens by September, and every school will have to meet new nutrition standards," Ms Kelly said.
+
+The plans were attacked by shadow education spokesman Tim Collins.
+
+"Taking junk food out of canteens by September is a gimmick unless schools also get the money for proper kitchens," Mr Collins said.
+
+David Hart, of the National Association of Head Teachers, warned that pupils would simply buy crisps outside the school gates.
+"""
+
+
+@pytest.fixture
+def meals_engine(make_engine, tmp_path):
+    root = tmp_path / "meals"
+    root.mkdir()
+    (root / "2005-03-01-school-meals.txt").write_text(SCHOOL_MEALS, encoding="utf-8")
+    built = make_engine(root)
+    built.load()
+    return built
+
+
+def test_a_role_in_the_question_finds_the_person_the_article_introduces_with_it(meals_engine):
+    # Neither question names Tim Collins; the article introduces him once, as the shadow spokesman.
+    for question in (
+        "How did the shadow education spokesman respond to the junk food ban?",
+        "What did the shadow education spokesman say about banning crisps and fizzy drinks?",
+    ):
+        answer = meals_engine.ask(question)
+        assert not answer.abstained
+        assert answer.quotes[0].speaker == "Tim Collins" and answer.quotes[0].mode == "direct", question
+        _verbatim(meals_engine, answer)
+
+
+def test_own_words_come_before_the_articles_report_of_them(meals_engine):
+    answer = meals_engine.ask("How did the Education Secretary justify the junk food ban?")
+    top = answer.quotes[0]
+    assert top.speaker == "Ruth Kelly" and top.mode == "direct"
+    assert top.text.startswith('"We will take junk food out')
