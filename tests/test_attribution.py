@@ -261,4 +261,4 @@ def test_transcript_header_gives_the_speakers_office():
 
     doc = parse_text("President: Barack Obama\n\nGood evening. Tonight I want to talk about jobs.\n", "remarks.txt")
     passages = chunk_document(doc).passages
-    assert passages and all(p.role == "president barack obama" for p in passages)
+    assert passages and all(p.role == "president" for p in passages)

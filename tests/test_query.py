@@ -71,3 +71,11 @@ def test_a_role_in_the_subject_slot_when_no_name_is_asked():
     for question in ("What did Jack Straw say about the rebate?", "Who says the law cannot be enforced?",
                      "What is the policy on immigration?", "Why won't motorists pay more this year?"):
         assert parse_question(question, {"straw"}).role is None, question
+
+
+def test_according_to_and_lower_case_shorthand():
+    known = {"bush", "obama", "vance"}
+    assert parse_question("According to Bush, why was the rescue plan necessary?", known).speaker_key == "bush"
+    assert parse_question("obama on health care", known, known).speaker_key == "obama"
+    assert parse_question("according to obama, what is the plan?", known, known).speaker_key == "obama"
+    assert parse_question("the plan on tax", known, known).speaker is None
