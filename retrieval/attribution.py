@@ -106,6 +106,7 @@ _ORG_HEADS = frozenset(
     court police newspaper examiner times post journal herald telegraph guardian news bbc itv
     house congress senate administration chamber club church movement""".split()
 )
+_OFFICES = frozenset("president secretary minister chancellor senator governor mayor premier ambassador".split())
 _DISTINCT_ROLE = frozenset("vice deputy shadow former junior assistant first acting".split())
 _LORD_ROLES = frozenset("chancellor chief president speaker advocate provost mayor privy".split())
 
@@ -142,8 +143,10 @@ _CHAIN_RE = re.compile(
 # transcript speaker labels: "THE PRESIDENT: ", "DR. BIRX: ", "Q: ", "A: "; in interviews also
 # title case ("Interviewer: ", "Jane Doe: "), accepted only when it is a known interview word, the
 # transcript's own speaker, or a label that recurs at the start of a line
-_LABEL_RE = re.compile(r"(?:Q|A|[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):[ \t]")
-_TITLE_LABEL_RE = re.compile(r"[A-Z][a-z'’\-]+\.?(?: [A-Z][a-z'’\-]+\.?){0,3}:[ \t]")
+# (also in bold, "**Q:**", and "Q." / "A." when both open several lines)
+_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A|[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):(?:\*\*|__)?[ \t]")
+_TITLE_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>[A-Z][a-z'’\-]+\.?(?: [A-Z][a-z'’\-]+\.?){0,3}):(?:\*\*|__)?[ \t]")
+_DOTTED_QA_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A)\.(?:\*\*|__)?[ \t]")
 _QUESTION_LABELS = frozenset("q q. question interviewer reporter host moderator presenter audience member".split()) | {"audience member"}
 _ANSWER_LABELS = frozenset("a a. answer".split())
 
@@ -194,10 +197,15 @@ def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
     return roles, name, definite
 
 
+_PRONOUN_CONTRACTION = re.compile(r"(?:i|you|he|she|it|we|they|there|that|who)['’]\w+", re.I)
+
+
 def _looks_like_name(name: list[str]) -> bool:
     if not name:
         return False
     for t in name:
+        if _PRONOUN_CONTRACTION.fullmatch(t):
+            return False  # "He’ll say, ..." opens a sentence; it names no one
         if not t[0].isupper():
             return False
         if t.isupper() and len(t) > 3 and "." not in t:
@@ -231,7 +239,10 @@ class _People:
                         break
             role_toks = [r.lower().rstrip(".") for r in lower_roles + roles]
             role_toks = [r for r in role_toks if r not in _HONORIFICS and r not in ("former",)]
-            if role_toks and (len(name) >= 2 or name[0].lower() in _TITLES_KEPT):
+            # "Vice President Pence": one name after an office is a person too, so that a
+            # transcript label ("THE VICE PRESIDENT:") or "the vice president said" can name him.
+            office = bool(role_toks) and role_toks[-1] in _OFFICES
+            if role_toks and (len(name) >= 2 or name[0].lower() in _TITLES_KEPT or office):
                 self.roles.append((" ".join(role_toks), " ".join(name)))
 
     def add(self, name: list[str]) -> None:
@@ -258,7 +269,7 @@ class _People:
 
     def by_role(self, role: str) -> list[str]:
         """Canonical names of people introduced with this role (exact first, then suffix)."""
-        exact = [c for r, c in self.roles if r == role]
+        exact = [self.canonical(c.split()) for r, c in self.roles if r == role]
         if exact:
             return exact
         words = role.split()
@@ -275,9 +286,9 @@ class _People:
                 continue
             score = len(want & rws)
             if score > best_score:
-                best, best_score = [c], score
+                best, best_score = [self.canonical(c.split())], score
             elif score == best_score:
-                best.append(c)
+                best.append(self.canonical(c.split()))
         return best
 
 
@@ -610,14 +621,14 @@ def _quote_segments(text: str, ps: int, pe: int, carried: bool) -> tuple[list[tu
 # Main entry
 
 
-def _label_speaker(label: str, people: _People, default: str | None) -> str:
+def _label_speaker(label: str, people: _People, default: str | None) -> str | None:
     words = label.replace(".", ". ").split()
     toks = [w.strip() for w in words if w.strip()]
     low = " ".join(t.lower() for t in toks)
     if low in ("q", "q.", "question", "audience member", "reporter"):
         return "Reporter"
     if low in _ANSWER_LABELS:
-        return default or "Unknown"  # "A:" answers in the transcript's own speaker's words
+        return default  # "A:" answers in the transcript's own speaker's words
     if low in _QUESTION_LABELS:
         return low.capitalize()  # "Interviewer", "Host": never the interviewee
     tc = [t.capitalize() if t.isupper() else t for t in toks]
@@ -646,10 +657,11 @@ class _Labels:
         self.text = text
         self.default_surname = default_speaker.split()[-1].lower() if default_speaker and default_speaker.split() else None
         counts: dict[str, int] = {}
-        for m in re.finditer(r"(?m)^[ \t]*(" + _TITLE_LABEL_RE.pattern + ")", text):
-            label = m.group(1)[:-2]
+        for m in re.finditer(r"(?m)^[ \t]*" + _TITLE_LABEL_RE.pattern, text):
+            label = m.group("label")
             counts[label] = counts.get(label, 0) + 1
         self.recurring = {label for label, count in counts.items() if count >= 2}
+        self.dotted_qa = _dotted_qa(text)
 
     def at(self, start: int, end: int) -> str | None:
         """The label opening a line at `start` ("Q", "JANE DOE", "Interviewer"), or None."""
@@ -657,11 +669,15 @@ class _Labels:
             return None
         m = _LABEL_RE.match(self.text, start, end)
         if m:
-            return m.group(0)[:-2]
+            return m.group("label")
+        if self.dotted_qa:
+            m = _DOTTED_QA_RE.match(self.text, start)  # the splitter ends a sentence at "Q."
+            if m:
+                return m.group("label")
         m = _TITLE_LABEL_RE.match(self.text, start, end)
         if not m:
             return None
-        label = m.group(0)[:-2]
+        label = m.group("label")
         low = label.lower()
         if low in _QUESTION_LABELS or low in _ANSWER_LABELS or label in self.recurring:
             return label
@@ -670,9 +686,21 @@ class _Labels:
         return None
 
 
+def _dotted_qa(text: str) -> bool:
+    opened = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _DOTTED_QA_RE.pattern, text)]
+    return opened.count("Q") >= 2 and opened.count("A") >= 2
+
+
+def is_labelled_transcript(text: str) -> bool:
+    """Turns opened by speaker labels ("ANDREW MARR: ", "Q: ", "Q. "/"A. "), even with no speaker given:
+    at least three such lines and two different labels."""
+    labels = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _LABEL_RE.pattern, text)]
+    return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text)
+
+
 def label_starts(text: str, start: int, end: int, default_speaker: str | None) -> list[int]:
     """Offsets in text[start:end] where a line opens with a speaker label (a transcript turn begins)."""
-    if default_speaker is None:
+    if default_speaker is None and not is_labelled_transcript(text):
         return []
     labels = _Labels(text, default_speaker)
     out = []
@@ -693,7 +721,16 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     people = _People(text, lo, hi)
     if default_speaker:
         people.add(default_speaker.split())
-    labels = _Labels(text, default_speaker) if default_speaker is not None else None
+    transcript = default_speaker is not None or is_labelled_transcript(text)
+    labels = _Labels(text, default_speaker) if transcript else None
+    if labels is not None:
+        # "ANDREW MARR:" then "MARR:": the short label resolves to the full name.
+        for m in re.finditer(r"(?m)^[ \t]*", text[lo:hi]):
+            label = labels.at(lo + m.end(), hi) if lo + m.end() < hi else None
+            if label is not None:
+                _roles, name, _ = _split_chain([t.capitalize() if t.isupper() else t for t in label.split()])
+                if 2 <= len(name) <= 4 and _looks_like_name(name):
+                    people.add([t.rstrip(".") for t in name])
 
     # paragraph groups (consecutive sentences with the same paragraph index)
     groups: list[tuple[int, int]] = []
@@ -864,7 +901,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
                 nxt_sp = final[k]
 
     # transcripts: unquoted text is the (labelled or default) speaker's own words
-    if default_speaker is not None:
+    if transcript:
         label_speaker = None
         for k in range(n):
             s = sentences[k]
@@ -872,6 +909,8 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             if label is not None:
                 label_speaker = _label_speaker(label, people, default_speaker)
             who = label_speaker or default_speaker
+            if who is None:
+                continue  # before the first turn, or an answer whose speaker no one named
             ref = refs[k]
             if modes[k] == "direct" and ref is not None and ref.kind == "name" and frac[k] >= 0.5:
                 continue  # quoting a named third party

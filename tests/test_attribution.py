@@ -262,3 +262,48 @@ def test_transcript_header_gives_the_speakers_office():
     doc = parse_text("President: Barack Obama\n\nGood evening. Tonight I want to talk about jobs.\n", "remarks.txt")
     passages = chunk_document(doc).passages
     assert passages and all(p.role == "president" for p in passages)
+
+
+def test_transcript_label_names_the_office_holder_introduced_earlier():
+    t = (
+        "THE PRESIDENT: With that, I'd like to ask Vice President Pence to say a few words.\n\n"
+        "THE VICE PRESIDENT: Thank you, Mr. President. We are slowing the spread.\n\n"
+        "THE PRESIDENT: He'll say, \u201cDo you think we will get there?\u201d And we will."
+    )
+    rows = run(t, "Donald Trump")
+    assert find(rows, "slowing the spread") == Attribution("Pence", "direct")
+    assert find(rows, "I'd like to ask") == Attribution("Donald Trump", "direct")
+    assert find(rows, "He'll say").speaker == "Donald Trump"  # a contraction opening a sentence names no one
+
+
+def test_labelled_interview_without_a_named_speaker():
+    t = (
+        "ANDREW MARR: Chancellor, will you raise taxes?\n\n"
+        "GORDON BROWN: We have no plans to raise income tax. We will keep our promises.\n\n"
+        "MARR: But VAT?\n\n"
+        "BROWN: I am not going to write the budget on this programme."
+    )
+    rows = run(t)
+    assert find(rows, "will you raise taxes") == Attribution("Andrew Marr", "direct")
+    assert find(rows, "keep our promises") == Attribution("Gordon Brown", "direct")
+    assert find(rows, "But VAT") == Attribution("Andrew Marr", "direct")  # the short label is the same man
+    assert find(rows, "write the budget") == Attribution("Gordon Brown", "direct")
+
+
+def test_dotted_and_bold_interview_labels():
+    dotted = "Q. What is your view on the fuel duty rise?\nA. It would punish rural families.\nQ. And rail fares?\nA. We would cap them."
+    rows = run(dotted, "Jane Roe")
+    assert find(rows, "fuel duty rise").speaker == "Reporter"
+    assert find(rows, "rural families") == Attribution("Jane Roe", "direct")
+    assert find(rows, "cap them") == Attribution("Jane Roe", "direct")
+    bold = "**Interviewer:** What about schools?\n\n**Jane Roe:** Every child deserves a good local school."
+    rows = run(bold, "Jane Roe")
+    assert find(rows, "What about schools").speaker == "Interviewer"
+    assert find(rows, "good local school") == Attribution("Jane Roe", "direct")
+
+
+def test_news_lines_are_not_taken_for_a_transcript():
+    from retrieval.attribution import is_labelled_transcript
+
+    assert not is_labelled_transcript("UPDATE: The vote is tonight.\n\nMPs will vote at 10pm, the Speaker said.")
+    assert is_labelled_transcript("HOST: Welcome.\nGUEST: Thanks.\nHOST: So, taxes?")
