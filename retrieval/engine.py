@@ -20,7 +20,7 @@ from .errors import IndexMissing, ReloadInProgress
 from .index import ChromaTarget, Generation, IndexStore
 from .ingest import Progress, ingest
 from .models import Answer, IngestReport, SourceInfo
-from .search import SearchParams, search
+from .search import SearchParams, prepare, search
 from .timeline import Timeline, timeline
 from .verify import Verification, verify
 
@@ -98,6 +98,7 @@ class Engine:
                                 self._generation.name if self._generation else None, name, exc)
                     self._retry_at = time.monotonic() + FOLLOW_RETRY_SECONDS
                     return
+                prepare(fresh)  # off the request path: the first question after a reload pays nothing extra
                 log.info("now answering from index generation %s", fresh.name)
                 self._generation = fresh
             self._pointer_seen = seen
@@ -120,7 +121,7 @@ class Engine:
     def load(self) -> None:
         """Load the model and open (or build) the index, so that the first question is fast."""
         self.embedder.encode_query("warm up")
-        _ = self.generation
+        prepare(self.generation)
 
     def ask(self, question: str, top: int = 3) -> Answer:
         gen = self.generation

@@ -120,6 +120,14 @@ def _term_ids(gen: Generation, text: str) -> list[int]:
     return sorted({i for i in ids if i != empty})
 
 
+def prepare(gen: Generation) -> None:
+    """Build what searching this generation needs before it answers its first question."""
+    derived = _derived(gen)
+    if gen.passages:
+        derived.own_terms(gen)
+        derived.role_terms(gen)
+
+
 def _derived(gen: Generation) -> _Derived:
     cached = gen.__dict__.get("_search_derived")
     if cached is None:
