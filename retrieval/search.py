@@ -86,11 +86,10 @@ class _Derived:
         """(passages x vocabulary) presence of each stemmed term in the passage's own words (no title, no speaker).
 
         BM25 indexes the embedding text, where the title repeats in every passage of a document; in a long
-        transcript that makes every passage look equally on topic. Built on first use, once per generation."""
+        transcript that makes every passage look equally on topic. Built once per generation (see `prepare`)."""
         if self._own_terms is None:
             self._own_terms = _presence(gen, [p.text for p in gen.passages])
         return self._own_terms
-
 
     def role_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in how the passage's speaker is introduced."""
@@ -109,7 +108,7 @@ def _presence(gen: Generation, texts: list[str]):
     size = max(len(tok.get_vocab_dict()), int(cols.max()) + 1 if len(cols) else 1)
     matrix = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(ids), size))
     matrix.data[:] = 1.0
-    return matrix
+    return matrix.tocsc()  # read by column: a query's few terms
 
 
 def _term_ids(gen: Generation, text: str) -> list[int]:
@@ -280,31 +279,26 @@ def _coverage(term_scores: np.ndarray, candidates: np.ndarray, derived: _Derived
 
 
 def _own_coverage(gen: Generation, derived: _Derived, topic: str, candidates: np.ndarray) -> np.ndarray:
-    ids = _term_ids(gen, topic)
-    matrix = derived.own_terms(gen)
-    ids = [i for i in ids if i < matrix.shape[1]]
-    if not ids or not len(candidates):
-        return np.zeros(len(candidates))
-    columns = matrix[:, ids]
-    df = np.asarray(columns.sum(axis=0)).ravel()
-    idf = np.where(df > 0, np.log((matrix.shape[0] + 1) / (df + 0.5)), 0.0)
-    if idf.sum() <= 0:
-        return np.zeros(len(candidates))
-    present = columns[candidates].toarray() > 0
-    return (present @ idf) / idf.sum()
+    share = _idf_share(derived.own_terms(gen), _term_ids(gen, topic))
+    return share[candidates] if share is not None and len(candidates) else np.zeros(len(candidates))
 
 
 def _role_match(gen: Generation, derived: _Derived, role: str) -> np.ndarray | None:
     """Per passage, the IDF-weighted share of the asked role's words in how its speaker is introduced."""
-    matrix = derived.role_terms(gen)
-    ids = [i for i in _term_ids(gen, role) if i < matrix.shape[1]]
+    return _idf_share(derived.role_terms(gen), _term_ids(gen, role))
+
+
+def _idf_share(matrix, ids: list[int]) -> np.ndarray | None:
+    """Per row of a (passages x vocabulary) presence matrix, the IDF-weighted share of the terms `ids` it holds;
+    None when no term occurs in any row."""
+    ids = [i for i in ids if i < matrix.shape[1]]
     if not ids:
         return None
     columns = matrix[:, ids]
     df = np.asarray(columns.sum(axis=0)).ravel()
-    if not df.any():
-        return None
     idf = np.where(df > 0, np.log((matrix.shape[0] + 1) / (df + 0.5)), 0.0)
+    if idf.sum() <= 0:
+        return None
     return np.asarray(columns @ idf).ravel() / idf.sum()
 
 
