@@ -48,6 +48,8 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -377,29 +379,20 @@ class IndexStore:
         self._point_to(name)
 
     def _write_chroma(self, path: Path, name: str, passages: list[Passage], embeddings):
-        client = self.chroma.client(path)
-        try:
-            collection_name = self.chroma.collection_name(self.dir, name)
-            with contextlib.suppress(Exception):
-                client.delete_collection(collection_name)  # cannot exist under a fresh name; cheap insurance
-            collection = client.create_collection(
-                collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        if not self.chroma.is_server:
+            # Chroma's add() holds the GIL while it indexes, and a question asked meanwhile in this
+            # process waits on every step of its model's forward pass: 3 s per reload of
+            # bbc-politics, minutes at 50 times that. A child process builds the collection instead.
+            result = subprocess.run(
+                [sys.executable, "-m", "retrieval.index", "write-vectors", str(path)],
+                capture_output=True, text=True, check=False,
             )
-            # Chroma holds the GIL for a whole add(): 5000 vectors stall every other thread
-            # (the bot's questions) for seconds; 500 keeps a stall well under one.
-            step = max(1, min(CHROMA_ADD_BATCH, client.get_max_batch_size()))
-            for lo in range(0, len(passages), step):
-                batch = passages[lo : lo + step]
-                # Vectors and ids only, plus the source for whoever inspects the collection: passages,
-                # speakers and offsets live in the generation's manifest. Texts and six more metadata
-                # keys cost 4 of the 7 seconds Chroma took on bbc-politics, and were never read.
-                collection.add(
-                    ids=[p.id for p in batch],
-                    embeddings=embeddings[lo : lo + step],
-                    metadatas=[{"source": p.source} for p in batch],
-                )
-        finally:
-            _close_client(client)
+            if result.returncode != 0:
+                detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+                raise RuntimeError(f"writing the vector index of {name} failed: {detail}")
+            return
+        _add_vectors(self.chroma, path, self.chroma.collection_name(self.dir, name),
+                     [p.id for p in passages], [p.source for p in passages], embeddings)
 
     # ---- cleaning -----------------------------------------------------------------------
     def _generation_dirs(self) -> list[Path]:
@@ -517,6 +510,37 @@ def _lock_shared(path: Path):
     return fd
 
 
+def _add_vectors(target: ChromaTarget, path: Path, collection_name: str, ids: list[str], sources: list[str], embeddings) -> None:
+    client = target.client(path)
+    try:
+        with contextlib.suppress(Exception):
+            client.delete_collection(collection_name)  # cannot exist under a fresh name; cheap insurance
+        collection = client.create_collection(
+            collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        # In a shared process (server mode) an add() holds the GIL: 500 vectors keep a stall well under a second.
+        step = max(1, min(CHROMA_ADD_BATCH, client.get_max_batch_size()))
+        for lo in range(0, len(ids), step):
+            # Vectors and ids only, plus the source for whoever inspects the collection: passages,
+            # speakers and offsets live in the generation's manifest. Texts and six more metadata
+            # keys cost 4 of the 7 seconds Chroma took on bbc-politics, and were never read.
+            collection.add(
+                ids=ids[lo : lo + step],
+                embeddings=embeddings[lo : lo + step],
+                metadatas=[{"source": source} for source in sources[lo : lo + step]],
+            )
+    finally:
+        _close_client(client)
+
+
+def _write_vectors_of(path: Path) -> None:
+    """Build a generation's embedded Chroma collection from its manifest and vectors (in a child process)."""
+    rows = json.loads((path / "passages.json").read_text(encoding="utf-8"))
+    embeddings = np.load(path / "embeddings.npy")
+    _add_vectors(ChromaTarget(), path, ChromaTarget().collection_name(path.parent, path.name),
+                 [row[0] for row in rows], [row[1] for row in rows], embeddings)
+
+
 def _release(client, fd: int | None) -> None:
     _close_client(client)
     if fd is not None:
@@ -586,3 +610,7 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["write-vectors"]:
+    _write_vectors_of(Path(sys.argv[2]))
