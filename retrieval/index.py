@@ -354,6 +354,7 @@ class IndexStore:
         passages: list[Passage],
         embeddings: np.ndarray,
         embedding_texts_for_bm25: list[str],
+        vector_writer: "_VectorWriter | None" = None,
     ) -> None:
         """Write a complete generation beside the current one, then switch the pointer to it.
 
@@ -369,7 +370,7 @@ class IndexStore:
             with open(path / "embeddings.npy", "wb") as fh:
                 np.save(fh, embeddings)
             lexical.Lexical.build(embedding_texts_for_bm25).save(path / "bm25")
-            self._write_chroma(path, name, passages, embeddings)
+            self._write_chroma(path, name, passages, embeddings, vector_writer)
             _fsync_tree(path)
             _write_synced(path / META, json.dumps(meta))
             _fsync_dir(path)
@@ -378,18 +379,27 @@ class IndexStore:
             raise
         self._point_to(name)
 
-    def _write_chroma(self, path: Path, name: str, passages: list[Passage], embeddings):
+    @contextlib.contextmanager
+    def vector_writer(self):
+        """For an embedded index, a child process that will build the next generation's vectors.
+
+        Chroma's add() holds the GIL while it indexes, and a question asked meanwhile in this
+        process waits on every step of its model's forward pass (3 s per reload of bbc-politics,
+        minutes at 50 times that), so the collection is built in a child. Started before the
+        embedding, its imports cost nothing by the time the vectors are ready."""
+        writer = None if self.chroma.is_server else _VectorWriter()
+        try:
+            yield writer
+        finally:
+            if writer is not None:
+                writer.close()
+
+    def _write_chroma(self, path: Path, name: str, passages: list[Passage], embeddings, writer: "_VectorWriter | None"):
         if not self.chroma.is_server:
-            # Chroma's add() holds the GIL while it indexes, and a question asked meanwhile in this
-            # process waits on every step of its model's forward pass: 3 s per reload of
-            # bbc-politics, minutes at 50 times that. A child process builds the collection instead.
-            result = subprocess.run(
-                [sys.executable, "-m", "retrieval.index", "write-vectors", str(path)],
-                capture_output=True, text=True, check=False,
-            )
-            if result.returncode != 0:
-                detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
-                raise RuntimeError(f"writing the vector index of {name} failed: {detail}")
+            with contextlib.ExitStack() as stack:
+                if writer is None:
+                    writer = stack.enter_context(self.vector_writer())
+                writer.write(path, name)
             return
         _add_vectors(self.chroma, path, self.chroma.collection_name(self.dir, name),
                      [p.id for p in passages], [p.source for p in passages], embeddings)
@@ -533,6 +543,30 @@ def _add_vectors(target: ChromaTarget, path: Path, collection_name: str, ids: li
         _close_client(client)
 
 
+class _VectorWriter:
+    """A child process waiting for the path of a generation whose embedded collection it builds."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "retrieval.index", "write-vectors"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+
+    def write(self, path: Path, name: str) -> None:
+        _, errors = self.process.communicate(f"{path}\n")
+        if self.process.returncode != 0:
+            detail = (errors.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"writing the vector index of {name} failed: {detail}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stderr):
+            with contextlib.suppress(Exception):
+                stream.close()
+
+
 def _write_vectors_of(path: Path) -> None:
     """Build a generation's embedded Chroma collection from its manifest and vectors (in a child process)."""
     rows = json.loads((path / "passages.json").read_text(encoding="utf-8"))
@@ -613,4 +647,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["write-vectors"]:
-    _write_vectors_of(Path(sys.argv[2]))
+    import chromadb  # noqa: F401 - imported while the parent embeds
+
+    requested = sys.stdin.readline().strip()
+    if requested:  # none: the build was abandoned
+        _write_vectors_of(Path(requested))

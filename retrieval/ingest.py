@@ -125,23 +125,24 @@ def ingest(
             slot_array = np.asarray(slots, dtype=np.int64)
             keep = slot_array >= 0
             matrix[keep] = previous.embeddings[slot_array[keep]]
-        if to_embed:
-            _embed_into(matrix, to_embed, embedder, progress)
-        doc_by_source = {d.source: d for d in final_docs}
-        lexical_texts = [embedding_text(doc_by_source[p.source], p) for p in passages]
+        with store.vector_writer() as writer:  # its start-up overlaps the embedding
+            if to_embed:
+                _embed_into(matrix, to_embed, embedder, progress)
+            doc_by_source = {d.source: d for d in final_docs}
+            lexical_texts = [embedding_text(doc_by_source[p.source], p) for p in passages]
 
-        name = store.new_generation_name()
-        meta = {
-            "model": embedder.model_name,
-            "chunker": CHUNKER_VERSION,
-            "corpus": corpus_path,
-            "dimension": dimension,
-            "documents": len(final_docs),
-            "passages": len(passages),
-            "created": time.time(),
-            "previous": store.current_name(),  # kept one round by clean()
-        }
-        store.write_generation(name, meta, final_docs, passages, matrix, lexical_texts)
+            name = store.new_generation_name()
+            meta = {
+                "model": embedder.model_name,
+                "chunker": CHUNKER_VERSION,
+                "corpus": corpus_path,
+                "dimension": dimension,
+                "documents": len(final_docs),
+                "passages": len(passages),
+                "created": time.time(),
+                "previous": store.current_name(),  # kept one round by clean()
+            }
+            store.write_generation(name, meta, final_docs, passages, matrix, lexical_texts, writer)
         store.clean()
         report = IngestReport(
             added=len(added),

@@ -267,3 +267,23 @@ def test_cli_ingest_json_report_and_file_size_setting(small, tmp_path):
     big = next(s for s in report["skipped"] if s["source"] == "big.txt")
     assert "larger than the 0.03 MB cap" in big["reason"]
     assert isinstance(report["seconds"], float) and report["embedded_passages"] == report["passages"] > 0
+
+
+def test_vector_writer_child_reports_a_failed_build(tmp_path):
+    from retrieval.index import _VectorWriter
+
+    writer = _VectorWriter()
+    try:
+        with pytest.raises(RuntimeError, match="writing the vector index of g000009 failed"):
+            writer.write(tmp_path / "missing-generation", "g000009")
+    finally:
+        writer.close()
+    assert writer.process.returncode not in (None, 0)
+
+
+def test_an_abandoned_vector_writer_exits(tmp_path):
+    from retrieval.index import _VectorWriter
+
+    writer = _VectorWriter()
+    writer.close()  # the build failed before its vectors were ready
+    assert writer.process.poll() is not None
