@@ -314,7 +314,7 @@ def speaker_roles(text: str, start: int, end: int) -> dict[str, str]:
     for role, name in people.roles:
         note(name, role)
     for m in _CHAIN_RE.finditer(text, start, end):
-        roles, name, _definite = _split_chain(m.group(0).split())
+        _roles, name, _definite = _split_chain(m.group(0).split())
         if not _looks_like_name(name) or len(name) < 2 or len(name) > 4:
             continue
         after = _APPOSITION_AFTER.match(text, m.end(), end)

@@ -81,12 +81,17 @@ A: We would bring the train companies back into public ownership over ten years.
 """
 
 
-def test_interview_answer_not_question(make_engine, tmp_path):
-    root = tmp_path / "interviews"
+def _one_document_engine(make_engine, tmp_path, name: str, text: str):
+    root = tmp_path / "one"
     root.mkdir()
-    (root / "2005-02-01-ellison-interview.txt").write_text(INTERVIEW, encoding="utf-8")
+    (root / name).write_text(text, encoding="utf-8")
     engine = make_engine(root)
     engine.load()
+    return engine
+
+
+def test_interview_answer_not_question(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2005-02-01-ellison-interview.txt", INTERVIEW)
     answer = engine.ask("What did Margaret Ellison say about the fuel duty rise?")
     assert not answer.abstained
     top = answer.quotes[0]
@@ -117,12 +122,7 @@ David Hart, of the National Association of Head Teachers, warned that pupils wou
 
 @pytest.fixture
 def meals_engine(make_engine, tmp_path):
-    root = tmp_path / "meals"
-    root.mkdir()
-    (root / "2005-03-01-school-meals.txt").write_text(SCHOOL_MEALS, encoding="utf-8")
-    built = make_engine(root)
-    built.load()
-    return built
+    return _one_document_engine(make_engine, tmp_path, "2005-03-01-school-meals.txt", SCHOOL_MEALS)
 
 
 def test_a_role_in_the_question_finds_the_person_the_article_introduces_with_it(meals_engine):
