@@ -299,9 +299,9 @@ _CLAUSE_BEFORE = re.compile(r"([^,.;:!?\"“”()\n]{3,90}),[ \t]*$")
 def speaker_roles(text: str, start: int, end: int) -> dict[str, str]:
     """How each person is introduced in text[start:end]: surname (lower case) -> role words, lower case.
 
-    "Labour backbencher Stephen Pound" -> {"pound": "labour backbencher"}; "Mike Hobday, of the League
-    Against Cruel Sports," -> {"hobday": "of the league against cruel sports"}. A question may name the
-    role rather than the person ("which Labour backbencher...", "the culture minister")."""
+    "Tory backbencher Alan Dunmore" -> {"dunmore": "tory backbencher"}; "Ruth Adeyemi, of the Rural
+    Transport Alliance," -> {"adeyemi": "of the rural transport alliance"}. A question may name the
+    role rather than the person ("which Tory backbencher...", "the health minister")."""
     people = _People(text, start, end)
     found: dict[str, list[str]] = {}
 
@@ -327,14 +327,14 @@ def speaker_roles(text: str, start: int, end: int) -> dict[str, str]:
 
 
 def describes_a_role(label: str) -> bool:
-    """A speaker label that says what someone is ("spokesman", "Industry Secretary", "MP for Ealing
-    North", "Campaigners"), not only who ("Bill Clinton")."""
+    """A speaker label that says what someone is ("spokesman", "Industry Secretary", "MP for Lowbridge
+    East", "Campaigners"), not only who ("Bill Clinton")."""
     words = [w.strip(".,'’").lower() for w in label.split()]
     return any(w in _ROLE_WORDS or w in _HEAD_NOUNS for w in words) or all(not w[:1].isupper() for w in label.split())
 
 
 def _describes(phrase: str) -> bool:
-    """An apposition that says who someone is ("of the League Against Cruel Sports", "a barrister"),
+    """An apposition that says who someone is ("of the Rural Transport Alliance", "a barrister"),
     not what they did ("said the issue would...")."""
     words = phrase.lower().split()
     if not words or words[0] in ("said", "says", "told", "added", "who", "which", "has", "had", "was", "is"):
@@ -536,7 +536,7 @@ _LEAD_SKIP = frozenset("but and so yet however meanwhile now then also still".sp
 def _leading_person(text: str, start: int, end: int, people: _People) -> str | None:
     """The person named as the sentence's subject, when it opens the sentence and a lower-case word follows."""
     pos = start
-    while True:  # "But Mr Pugh ...", "However, Mr Pugh ..."
+    while True:  # "But Mr Hale ...", "However, Mr Hale ..."
         m = re.match(r"[ \t]*([A-Za-z]+)[ \t,]+", text[pos:end])
         if not m or m.group(1).lower() not in _LEAD_SKIP:
             break
@@ -546,7 +546,7 @@ def _leading_person(text: str, start: int, end: int, people: _People) -> str | N
         return None
     after = text[m.end() : m.end() + 30].lstrip(" \t")
     if not after[:1].islower():
-        return None  # "Mr Pugh's plan", a quote, a comma: not clearly the subject
+        return None  # "Mr Hale's plan", a quote, a comma: not clearly the subject
     roles, name, definite = _split_chain(m.group(0).split())
     if definite or not _looks_like_name(name) or name[-1].lower() not in people.forms:
         return None
@@ -555,7 +555,7 @@ def _leading_person(text: str, start: int, end: int, people: _People) -> str | N
     canonical = people.canonical(name)
     # Only a person introduced by a full name and referred to again in another form
     # ("Amitai Etzioni" ... "Prof Etzioni"): a place or a body is seldom shortened that way.
-    titled = m.group(0).split()[0].lower().rstrip(".") in _HONORIFICS | _TITLES_KEPT  # "Mr Pugh", "Lord Dubs"
+    titled = m.group(0).split()[0].lower().rstrip(".") in _HONORIFICS | _TITLES_KEPT  # "Mr Hale", "Lord Dubs"
     if len(canonical.split()) < 2 or not (titled or len(people.forms.get(name[-1].lower(), ())) >= 2):
         return None
     return canonical

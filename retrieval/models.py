@@ -65,7 +65,7 @@ class Passage:
     speaker: str | None
     mode: Mode
     sentence_starts: tuple[int, ...] = ()  # document offsets where each sentence begins
-    role: str = ""  # how the document introduces the speaker, lower case ("labour backbencher stephen pound")
+    role: str = ""  # how the document introduces the speaker, lower case ("tory backbencher alan dunmore")
 
 
 @dataclass(frozen=True)

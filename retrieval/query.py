@@ -41,7 +41,7 @@ class ParsedQuestion:
     speaker: str | None  # the asked speaker as written, titles removed ("Jack Straw")
     speaker_key: str | None  # lower-cased surname ("straw")
     first_name: str | None
-    role: str | None = None  # with no name asked, who is described instead ("Labour backbencher", "culture minister")
+    role: str | None = None  # with no name asked, who is described instead ("Tory backbencher", "health minister")
 
 
 def name_key(name: str | None) -> tuple[str | None, str | None]:
@@ -132,8 +132,8 @@ def parse_question(
     return ParsedQuestion(text, None, None, None, _role_phrase(text))
 
 
-# "Which Labour backbencher hinted...", "How did the Welsh culture minister respond...", "Why do senior
-# police think...": a description in the subject slot of a verb, where a name would otherwise stand.
+# "Which Tory backbencher warned...", "How did the Scottish health minister respond...", "Why do head
+# teachers think...": a description in the subject slot of a verb, where a name would otherwise stand.
 _ROLE_SLOT = re.compile(
     rf"^(?:which|what|how|why|when|where)\s+(?:(?:did|does|do|are|were|is|was|has|have|had|will|would)\s+)?"
     rf"(?:the\s+|a\s+|an\s+)?(?P<role>(?:[\w'’-]+\s+){{0,4}}?[\w'’-]+?)\s+(?:{_VERBS}|\w+ed|\w+ing)\b",

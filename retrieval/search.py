@@ -35,7 +35,7 @@ class SearchParams:
     document_weight: float = 0.10  # the document's centroid similarity
     speaker_bonus: float = 1.0  # above any topical score: the asked speaker always ranks first
     own_words_margin: float = 0.25  # a report of what someone said yields to their own words in the same article within this margin
-    role_weight: float = 0.3  # share of an asked role's words ("culture minister") in how the document introduces the speaker
+    role_weight: float = 0.3  # share of an asked role's words ("health minister") in how the document introduces the speaker
     role_rows: int = 300  # add every passage whose speaker fits the role to the candidates, when no more than this
     statement_bonus: float = 0.10  # someone's words (direct or reported) over narration
     direct_bonus: float = 0.08  # the speaker's own words over reports of them

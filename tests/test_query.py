@@ -31,8 +31,8 @@ def test_lower_case_question_names_a_known_person():
 
 def test_places_bodies_and_topics_are_not_speakers():
     assert ask("Should big shops in Scotland open on Christmas Day?").speaker is None
-    assert ask("Which Labour backbencher hinted at the Mafia?").speaker is None
-    assert ask("Why do senior police think a shutdown is too soft?").speaker is None
+    assert ask("Which Tory backbencher hinted at a rebellion?").speaker is None
+    assert ask("Why do head teachers think the tests are too hard?").speaker is None
     assert ask("What was said about Obama?").speaker is None
 
 
@@ -54,16 +54,16 @@ def test_query_text_drops_only_the_asked_name():
     # The embedded question keeps its wording but not the name, which every passage of that speaker carries.
     assert query_text(ask("What did Jack Straw say about the law lords?")) == "What did say about the law lords?"
     assert query_text(ask("Straw's view on the EU rebate")) == "view on the EU rebate"
-    assert query_text(ask("Which churchman said money should go to the poor?")) == "Which churchman said money should go to the poor?"
+    assert query_text(ask("Which economist said interest rates should fall?")) == "Which economist said interest rates should fall?"
 
 
 def test_a_role_in_the_subject_slot_when_no_name_is_asked():
     cases = {
-        "Which Labour backbencher hinted that the casino plans would draw in organised crime?": "Labour backbencher",
-        "How did the Welsh culture minister respond to the criticism?": "Welsh culture minister",
-        "Why do senior police think the closure powers are too weak?": "senior police",
+        "Which Tory backbencher warned that the tax plans would hurt pensioners?": "Tory backbencher",
+        "How did the Scottish health minister respond to the criticism?": "Scottish health minister",
+        "Why do head teachers think the exam reforms are rushed?": "head teachers",
         "What did the Prime Minister say about Iraq?": "Prime Minister",
-        "What are campaigners asking for on the rail line?": "campaigners",
+        "What are residents asking for on the bypass?": "residents",
     }
     for question, role in cases.items():
         parsed = parse_question(question)
