@@ -663,6 +663,16 @@ class _Labels:
         self.recurring = {label for label, count in counts.items() if count >= 2}
         self.dotted_qa = _dotted_qa(text)
 
+    def starts(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(offset, label) of every line in text[start:end] that opens with a label."""
+        found = []
+        for m in re.finditer(r"(?m)^[ \t]*", self.text[start:end]):
+            pos = start + m.end()
+            label = self.at(pos, end) if pos < end else None
+            if label is not None:
+                found.append((pos, label))
+        return found
+
     def at(self, start: int, end: int) -> str | None:
         """The label opening a line at `start` ("Q", "JANE DOE", "Interviewer"), or None."""
         if not _line_start(self.text, start):
@@ -702,13 +712,7 @@ def label_starts(text: str, start: int, end: int, default_speaker: str | None) -
     """Offsets in text[start:end] where a line opens with a speaker label (a transcript turn begins)."""
     if default_speaker is None and not is_labelled_transcript(text):
         return []
-    labels = _Labels(text, default_speaker)
-    out = []
-    for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
-        pos = start + m.end()
-        if pos < end and labels.at(pos, end) is not None:
-            out.append(pos)
-    return out
+    return [pos for pos, _label in _Labels(text, default_speaker).starts(start, end)]
 
 
 def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> list[Attribution]:
@@ -725,12 +729,10 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     labels = _Labels(text, default_speaker) if transcript else None
     if labels is not None:
         # "ANDREW MARR:" then "MARR:": the short label resolves to the full name.
-        for m in re.finditer(r"(?m)^[ \t]*", text[lo:hi]):
-            label = labels.at(lo + m.end(), hi) if lo + m.end() < hi else None
-            if label is not None:
-                _roles, name, _ = _split_chain([t.capitalize() if t.isupper() else t for t in label.split()])
-                if 2 <= len(name) <= 4 and _looks_like_name(name):
-                    people.add([t.rstrip(".") for t in name])
+        for _pos, label in labels.starts(lo, hi):
+            _roles, name, _ = _split_chain([t.capitalize() if t.isupper() else t for t in label.split()])
+            if 2 <= len(name) <= 4 and _looks_like_name(name):
+                people.add([t.rstrip(".") for t in name])
 
     # paragraph groups (consecutive sentences with the same paragraph index)
     groups: list[tuple[int, int]] = []

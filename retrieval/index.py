@@ -395,14 +395,14 @@ class IndexStore:
                 writer.close()
 
     def _write_chroma(self, path: Path, name: str, passages: list[Passage], embeddings, writer: "_VectorWriter | None"):
-        if not self.chroma.is_server:
-            with contextlib.ExitStack() as stack:
-                if writer is None:
-                    writer = stack.enter_context(self.vector_writer())
-                writer.write(path, name)
-            return
-        _add_vectors(self.chroma, path, self.chroma.collection_name(self.dir, name),
-                     [p.id for p in passages], [p.source for p in passages], embeddings)
+        if self.chroma.is_server:
+            _add_vectors(self.chroma, path, self.chroma.collection_name(self.dir, name),
+                         [p.id for p in passages], [p.source for p in passages], embeddings)
+        elif writer is not None:
+            writer.write(path, name)
+        else:
+            with self.vector_writer() as started_now:
+                started_now.write(path, name)
 
     # ---- cleaning -----------------------------------------------------------------------
     def _generation_dirs(self) -> list[Path]:
@@ -571,7 +571,8 @@ def _write_vectors_of(path: Path) -> None:
     """Build a generation's embedded Chroma collection from its manifest and vectors (in a child process)."""
     rows = json.loads((path / "passages.json").read_text(encoding="utf-8"))
     embeddings = np.load(path / "embeddings.npy")
-    _add_vectors(ChromaTarget(), path, ChromaTarget().collection_name(path.parent, path.name),
+    embedded = ChromaTarget()
+    _add_vectors(embedded, path, embedded.collection_name(path.parent, path.name),
                  [row[0] for row in rows], [row[1] for row in rows], embeddings)
 
 
