@@ -147,6 +147,8 @@ _CHAIN_RE = re.compile(
 _LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A|[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):(?:\*\*|__)?[ \t]")
 _TITLE_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>[A-Z][a-z'’\-]+\.?(?: [A-Z][a-z'’\-]+\.?){0,3}):(?:\*\*|__)?[ \t]")
 _DOTTED_QA_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A)\.(?:\*\*|__)?[ \t]")
+# White House transcripts: "Q    Thank you, Mr. President." A reporter's question, set off by spaces alone.
+_SPACED_Q_RE = re.compile(r"(?P<label>Q)(?:\t|[ ]{2,})(?=\S)")
 _QUESTION_LABELS = frozenset("q q. question interviewer reporter host moderator presenter audience member".split()) | {"audience member"}
 _ANSWER_LABELS = frozenset("a a. answer".split())
 
@@ -684,6 +686,9 @@ class _Labels:
             m = _DOTTED_QA_RE.match(self.text, start)  # the splitter ends a sentence at "Q."
             if m:
                 return m.group("label")
+        m = _SPACED_Q_RE.match(self.text, start, end)
+        if m:
+            return m.group("label")
         m = _TITLE_LABEL_RE.match(self.text, start, end)
         if not m:
             return None

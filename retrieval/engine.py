@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+from .chunking import CHUNKER_VERSION
 from .documents import DEFAULT_MAX_FILE_BYTES
 from .embedding import DEFAULT_MODEL, Embedder
 from .errors import IndexMissing, ReloadInProgress
@@ -108,9 +109,12 @@ class Engine:
     def _open_or_build(self) -> Generation:
         try:
             gen = self.store.load(self.embedder.model_name)
-            if gen.meta.get("corpus") == str(self.corpus_dir.resolve()):
+            if gen.meta.get("corpus") != str(self.corpus_dir.resolve()):
+                log.warning("the index in %s was built from %s; rebuilding it from %s", self.store.dir, gen.meta.get("corpus"), self.corpus_dir)
+            elif gen.meta.get("chunker") != CHUNKER_VERSION:
+                log.warning("the index in %s was built by chunker %s; rebuilding it with chunker %s", self.store.dir, gen.meta.get("chunker"), CHUNKER_VERSION)
+            else:
                 return gen
-            log.warning("the index in %s was built from %s; rebuilding it from %s", self.store.dir, gen.meta.get("corpus"), self.corpus_dir)
             del gen
         except IndexMissing:
             log.info("no usable index in %s yet; building it from %s", self.store.dir, self.corpus_dir)

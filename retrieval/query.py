@@ -43,6 +43,14 @@ class ParsedQuestion:
     first_name: str | None
     role: str | None = None  # with no name asked, who is described instead ("Tory backbencher", "health minister")
 
+    @property
+    def asks_reason(self) -> bool:
+        """A "why" question: its answer gives a reason."""
+        return bool(_REASON_QUESTION.search(self.text))
+
+
+_REASON_QUESTION = re.compile(r"^(?:why|how come)\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\breasons? (?:for|why)\b", re.I)
+
 
 def name_key(name: str | None) -> tuple[str | None, str | None]:
     """(surname, first name) of a person's name, lower-cased, titles and possessives removed."""

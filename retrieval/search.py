@@ -37,6 +37,7 @@ class SearchParams:
     own_words_margin: float = 0.25  # a report of what someone said yields to their own words in the same article within this margin
     role_weight: float = 0.3  # share of an asked role's words ("health minister") in how the document introduces the speaker
     role_rows: int = 300  # add every passage whose speaker fits the role to the candidates, when no more than this
+    reason_bonus: float = 0.08  # a "why" question: passages that give a reason ("because", "so that")
     statement_bonus: float = 0.10  # someone's words (direct or reported) over narration
     direct_bonus: float = 0.08  # the speaker's own words over reports of them
     query_text: str = "unnamed"  # what is embedded: "question" (as asked) or "unnamed" (the asked speaker's name removed)
@@ -50,6 +51,13 @@ class SearchParams:
 
 
 
+# Connectives that state a reason or a purpose: what a "why" question asks for.
+_REASON = re.compile(
+    r"\b(?:because|so that|in order to|as a result|the reason|that's why|that is why|due to|owing to|otherwise|"
+    r"which means|that means|means that)\b",
+    re.I,
+)
+
 _MODE_CODE = {"none": 0, "reported": 1, "direct": 2}
 
 
@@ -59,6 +67,7 @@ class _Derived:
     def __init__(self, gen: Generation):
         n = len(gen.passages)
         self.modes = np.fromiter((_MODE_CODE[p.mode] for p in gen.passages), dtype=np.int8, count=n)
+        self.gives_reason = np.fromiter((bool(_REASON.search(p.text)) for p in gen.passages), dtype=bool, count=n)
         self.lengths = np.fromiter((p.end - p.start for p in gen.passages), dtype=np.float64, count=n)
         names = {p.speaker for p in gen.passages if p.speaker}
         keys = {name: name_key(name) for name in names}
@@ -202,6 +211,8 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
 
     if role_match is not None:
         score = score + params.role_weight * role_match[candidates]
+    if parsed.asks_reason:
+        score = score + params.reason_bonus * derived.gives_reason[candidates]
     modes = derived.modes[candidates]
     score = score + np.where(modes > 0, params.statement_bonus, 0.0) + np.where(modes == 2, params.direct_bonus, 0.0)
     asked = _speaker_matches(derived, candidates, parsed)

@@ -302,6 +302,25 @@ def test_dotted_and_bold_interview_labels():
     assert find(rows, "good local school") == Attribution("Jane Roe", "direct")
 
 
+def test_white_house_press_conference_questions_set_off_by_spaces():
+    # whitehouse.gov transcripts open a reporter's question with "Q" and spaces, no colon.
+    t = (
+        "Good morning, everybody. I just met with the leaders of both parties.\n\n"
+        "Q    Thank you, Mr. President. Do you think the country has changed its mind on the budget?\n\n"
+        "THE PRESIDENT:  I think the country has moved a long way on this.\n\n"
+        "Q\tAnd the deadline?\n\n"
+        "THE PRESIDENT:  We will meet it."
+    )
+    rows = run(t, "Barack Obama")
+    assert find(rows, "leaders of both parties") == Attribution("Barack Obama", "direct")
+    assert find(rows, "changed its mind") == Attribution("Reporter", "direct")
+    assert find(rows, "moved a long way") == Attribution("Barack Obama", "direct")
+    assert find(rows, "the deadline") == Attribution("Reporter", "direct")
+    assert find(rows, "meet it") == Attribution("Barack Obama", "direct")
+    # A "Q" that merely opens a line of prose is not a label.
+    assert find(run("Q is the seventeenth letter. It follows P.", "Barack Obama"), "seventeenth").speaker == "Barack Obama"
+
+
 def test_news_lines_are_not_taken_for_a_transcript():
     from retrieval.attribution import is_labelled_transcript
 

@@ -154,6 +154,20 @@ def test_chunker_change_triggers_a_full_rebuild_with_a_notice(small, make_engine
     assert report.added == 4 and report.unchanged == 0
 
 
+def test_an_index_built_by_another_chunker_is_rebuilt_when_opened(small, make_engine, monkeypatch, caplog):
+    make_engine(small).ingest()
+    import retrieval.engine as engine_module
+    import retrieval.ingest as ingest_module
+
+    # A newer policybot opening the index an older one built: stale attribution must not be served.
+    monkeypatch.setattr(ingest_module, "CHUNKER_VERSION", "test-next")
+    monkeypatch.setattr(engine_module, "CHUNKER_VERSION", "test-next")
+    with caplog.at_level("WARNING", logger="retrieval.engine"):
+        generation = make_engine(small).generation
+    assert generation.meta["chunker"] == "test-next"
+    assert "rebuilding it with chunker test-next" in caplog.text
+
+
 def test_each_bad_input_is_skipped_with_its_reason(small, make_engine, tmp_path):
     (small / "binary.txt").write_bytes(b"Title\n\nabc\x00def\n")
     (small / "empty.txt").write_bytes(b"")

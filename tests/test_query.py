@@ -79,3 +79,11 @@ def test_according_to_and_lower_case_shorthand():
     assert parse_question("obama on health care", known, known).speaker_key == "obama"
     assert parse_question("according to obama, what is the plan?", known, known).speaker_key == "obama"
     assert parse_question("the plan on tax", known, known).speaker is None
+
+
+def test_a_why_question_asks_for_a_reason():
+    for question in ("Why did Jane Roe oppose the levy?", "how come the council cut bus routes?",
+                     "What was the reason for the delay?", "Give the reasons why the plan failed"):
+        assert parse_question(question).asks_reason, question
+    for question in ("What did Jane Roe say about the levy?", "Who says the law cannot be enforced?"):
+        assert not parse_question(question).asks_reason, question

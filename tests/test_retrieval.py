@@ -142,3 +142,32 @@ def test_own_words_come_before_the_articles_report_of_them(meals_engine):
     top = answer.quotes[0]
     assert top.speaker == "Ruth Kelly" and top.mode == "direct"
     assert top.text.startswith('"We will take junk food out')
+
+
+BUS_ROUTES = """---
+title: Council cuts rural bus routes
+outlet: Example Gazette
+published: 2005-04-02
+---
+The county council is to cut eleven rural bus routes from June, its transport chief has announced.
+
+Council transport chief Helen Marsh said the routes would end on 1 June and that a dial-a-ride service would replace some of them.
+
+"We are cutting these bus routes with real regret, and we know villagers will be angry about the cuts," Mrs Marsh said.
+
+"We have to cut the routes because the fuel subsidy from the government has been halved, and each of these buses carries fewer than four passengers a day," she added.
+
+"Cutting bus routes is never popular, and councillors argued about these cuts for months," she said.
+
+Opposition councillor Tom Ridley said the cuts would leave elderly villagers stranded.
+"""
+
+
+def test_a_why_question_is_answered_by_the_statement_that_gives_the_reason(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2005-04-02-bus-routes.txt", BUS_ROUTES)
+    for question in ("Why did Helen Marsh cut the bus routes?", "Why are the bus routes being cut?"):
+        answer = engine.ask(question)
+        top = answer.quotes[0]
+        assert "because the fuel subsidy" in top.text, question
+        assert top.speaker == "Helen Marsh" and top.mode == "direct"
+        _verbatim(engine, answer)
