@@ -151,6 +151,12 @@ _DOTTED_QA_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A)\.(?:\*\*|__)?[ \t]")
 _SPACED_Q_RE = re.compile(r"(?P<label>Q)(?:\t|[ ]{2,})(?=\S)")
 _QUESTION_LABELS = frozenset("q q. question interviewer reporter host moderator presenter audience member".split()) | {"audience member"}
 _ANSWER_LABELS = frozenset("a a. answer".split())
+_INTERVIEWERS = frozenset({"Reporter"} | {label.capitalize() for label in _QUESTION_LABELS})
+
+
+def is_interviewer(speaker: str | None) -> bool:
+    """A transcript's questioner ("Reporter", "Interviewer", "Host"): they ask, they state no position."""
+    return speaker in _INTERVIEWERS
 
 _QUOTE_CHARS = re.compile(r"[\"“”]")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .attribution import is_interviewer
 from .errors import EmptyQuestion
 from .index import Generation
 from .models import Answer, Quote
@@ -37,6 +38,7 @@ class SearchParams:
     own_words_margin: float = 0.25  # a report of what someone said yields to their own words in the same article within this margin
     role_weight: float = 0.3  # share of an asked role's words ("health minister") in how the document introduces the speaker
     role_rows: int = 300  # add every passage whose speaker fits the role to the candidates, when no more than this
+    answer_after_question: bool = True  # a question (an interviewer's, or rhetorical) hands its place to the answer after it
     reason_bonus: float = 0.08  # a "why" question: passages that give a reason ("because", "so that")
     statement_bonus: float = 0.10  # someone's words (direct or reported) over narration
     direct_bonus: float = 0.08  # the speaker's own words over reports of them
@@ -68,6 +70,8 @@ class _Derived:
         n = len(gen.passages)
         self.modes = np.fromiter((_MODE_CODE[p.mode] for p in gen.passages), dtype=np.int8, count=n)
         self.gives_reason = np.fromiter((bool(_REASON.search(p.text)) for p in gen.passages), dtype=bool, count=n)
+        self.asks = np.fromiter((_asks(p.text) for p in gen.passages), dtype=bool, count=n)
+        self.interviewer = np.fromiter((is_interviewer(p.speaker) for p in gen.passages), dtype=bool, count=n)
         self.lengths = np.fromiter((p.end - p.start for p in gen.passages), dtype=np.float64, count=n)
         names = {p.speaker for p in gen.passages if p.speaker}
         keys = {name: name_key(name) for name in names}
@@ -176,6 +180,8 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
         fitting = np.flatnonzero(role_match >= 0.5)
         if len(fitting) <= params.role_rows:
             rows.update(fitting.tolist())
+    if params.answer_after_question:
+        rows.update([r + 1 for r in rows if derived.asks[r] and derived.next_same[r]])
     candidates = np.fromiter(rows, dtype=np.int64, count=len(rows))
 
     dense = gen.embeddings[candidates] @ query_vector
@@ -219,6 +225,8 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     if parsed.speaker_key:
         score = score + params.speaker_bonus * asked
 
+    if params.answer_after_question:
+        score = _answers_first(gen, derived, candidates, score)
     if params.own_words_margin:
         score = _own_words_first(gen, candidates, modes, score, params.own_words_margin)
     order = np.argsort(-score)
@@ -226,6 +234,8 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     if parsed.speaker_key:
         # Only the asked speaker's statements answer "what did X say"; never attribute to someone else.
         best = [c for c, i in zip(best, order) if asked[i] > 0]
+    else:
+        best = [c for c in best if not derived.interviewer[c.row]]  # an interviewer asks; the answer is the quote
     lead = best[0] if best else None
     # Half the topic's words or more never occur in the corpus: nothing here is about it.
     unknown = gen.bm25.unknown_share(topic_text(parsed)) >= params.abstain_unknown_share
@@ -254,6 +264,27 @@ def _own_words_first(gen: Generation, candidates: np.ndarray, modes: np.ndarray,
         j = best_direct.get(key(i))
         if j is not None and score[i] > score[j] >= score[i] - margin:
             score[i], score[j] = score[j], score[i]  # the own words take the report's place
+    return score
+
+
+def _asks(text: str) -> bool:
+    return text.rstrip().rstrip("\"”’')").endswith("?")
+
+
+def _answers_first(gen: Generation, derived: _Derived, candidates: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """An interviewer's question, or a speaker's own rhetorical one ("People say, why not amnesty?"),
+    repeats the words a user asks with; the answer is the next passage. It takes the question's place."""
+    position = {int(row): i for i, row in enumerate(candidates)}
+    score = score.copy()
+    for i in sorted(np.flatnonzero(derived.asks[candidates]), key=lambda i: -score[i]):
+        row = int(candidates[i])
+        j = position.get(row + 1)
+        if j is None or not derived.next_same[row] or derived.asks[row + 1]:
+            continue
+        question, answer = gen.passages[row], gen.passages[row + 1]
+        answered = answer.mode == "direct" and answer.speaker and (answer.speaker == question.speaker or derived.interviewer[row])
+        if answered and score[i] > score[j]:
+            score[i], score[j] = score[j], score[i]
     return score
 
 

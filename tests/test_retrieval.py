@@ -101,6 +101,37 @@ def test_interview_answer_not_question(make_engine, tmp_path):
     _verbatim(engine, answer)
 
 
+def test_a_topic_question_over_an_interview_quotes_the_answer_not_the_interviewers_question(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2005-02-01-ellison-interview.txt", INTERVIEW)
+    for question, answer_words in (("What was said about the fuel duty rise?", "rural families"),
+                                   ("What is the view on rail fares?", "public ownership")):
+        answer = engine.ask(question)
+        assert answer.quotes and answer_words in answer.quotes[0].text, question
+        assert all(q.speaker == "Margaret Ellison" for q in answer.quotes), question
+        _verbatim(engine, answer)
+
+
+SPEECH = """President: Jane Roe
+
+Thank you all for coming. Today I signed the new border bill into law.
+
+We will hire two thousand more border agents, and we will pay for them without raising taxes.
+
+Some people ask me, why not just give everyone who is here illegally an amnesty today?
+
+Well, the reason is that an amnesty now only invites the next million people to come illegally tomorrow.
+
+Thank you, and God bless.
+"""
+
+
+def test_a_rhetorical_question_in_a_speech_hands_its_place_to_the_answer(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2007-04-09-roe-border-speech.txt", SPEECH)
+    answer = engine.ask("Why is Jane Roe against an amnesty for people who are here illegally?")
+    assert answer.quotes[0].text.startswith("Well, the reason is")
+    _verbatim(engine, answer)
+
+
 SCHOOL_MEALS = """---
 title: Junk food to be banned from school canteens
 outlet: Example Gazette
