@@ -8,6 +8,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 from bm25s.tokenization import Tokenizer
 
 # bm25s sets its logger to DEBUG at import; its per-build debug lines are noise for us.
@@ -23,6 +24,10 @@ def _stemmer():
 
 def _tokenizer() -> Tokenizer:
     return Tokenizer(stemmer=_stemmer(), stopwords="english")
+
+
+# For judging whether a question's words are known, a fuller list than BM25's own (Lucene's 33 words).
+_FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS)
 
 
 class Lexical:
@@ -57,14 +62,23 @@ class Lexical:
         return self.tokenizer.tokenize([text], update_vocab=False, show_progress=False, return_as="string")[0]
 
     def unknown_share(self, text: str) -> float:
-        """Share of the text's content words (stemmed, stop words dropped) that occur in no passage."""
-        tok = self.tokenizer
-        stop = set(tok.stopwords or ())
-        words = [w for w in tok.splitter(text.lower()) if w and w not in stop]
+        """Share of the text's content words (stemmed; "any", "other" and other function words dropped)
+        that occur in no passage."""
+        words = [w for w in self.tokenizer.splitter(text.lower()) if w and w not in _FUNCTION_WORDS]
         if not words:
             return 0.0
-        stems = {tok.stemmer(w) if tok.stemmer is not None else w for w in words}
-        return sum(1 for s in stems if s not in tok.stem_to_sid) / len(stems)
+        stems = {self._stem(w) for w in words}
+        return sum(1 for s in stems if not self.knows(s)) / len(stems)
+
+    def knows(self, stem: str) -> bool:
+        return stem in self.tokenizer.stem_to_sid
+
+    def knows_word(self, word: str) -> bool:
+        return self.knows(self._stem(word.lower()))
+
+    def _stem(self, word: str) -> str:
+        stemmer = self.tokenizer.stemmer
+        return stemmer(word) if stemmer is not None else word
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query (zeros when no query term is known)."""

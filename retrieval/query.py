@@ -197,6 +197,16 @@ def topic_text(parsed: ParsedQuestion) -> str:
     return " ".join(_SCAFFOLD.sub(" ", text).split())
 
 
+_SPEECH_VERBS = frozenset(_VERBS.split("|")) | {"talk", "talked", "speak", "spoke", "answer", "answered", "ask", "asked"}
+
+
+def subject_text(parsed: ParsedQuestion) -> str:
+    """The topic without speech verbs or words that describe a speaker ("defend", "president"):
+    what a statement must be about, for judging whether the corpus knows the subject at all."""
+    skip = _SPEECH_VERBS | _ROLE_WORDS | set((parsed.role or "").lower().split())
+    return " ".join(w for w in topic_text(parsed).split() if w.lower().strip("?!.,;:'\"’") not in skip)
+
+
 def query_text(parsed: ParsedQuestion) -> str:
     """The question as asked, without the asked speaker's name: what the topic is, in the question's words.
 

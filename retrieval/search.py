@@ -18,7 +18,7 @@ from .attribution import is_interviewer
 from .errors import EmptyQuestion
 from .index import Generation
 from .models import Answer, Quote
-from .query import ParsedQuestion, name_key, parse_question, person_like, query_text, topic_text
+from .query import ParsedQuestion, name_key, parse_question, person_like, query_text, subject_text, topic_text
 
 
 @dataclass(frozen=True)
@@ -238,12 +238,22 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
         best = [c for c in best if not derived.interviewer[c.row]]  # an interviewer asks; the answer is the quote
     lead = best[0] if best else None
     # Half the topic's words or more never occur in the corpus: nothing here is about it.
-    unknown = gen.bm25.unknown_share(topic_text(parsed)) >= params.abstain_unknown_share
+    unknown = gen.bm25.unknown_share(subject_text(parsed)) >= params.abstain_unknown_share or _unknown_name(gen, topic_text(parsed))
     if lead is None or lead.relevance < params.abstain_below or unknown:
         shown = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[:10]]
         return Answer(question, True, [], parsed.speaker, nearest_topics=_nearest_titles(gen, shown))
     quotes = _select_quotes(gen, derived, best, parsed, top, params)
     return Answer(question, False, quotes, parsed.speaker)
+
+
+def _unknown_name(gen: Generation, topic: str) -> bool:
+    """A full name that no passage mentions ("Brett Kavanaugh", "Puerto Rico"): nothing here is about it.
+    One unknown capitalised word is not enough: a paraphrase says "the Kremlin" for Putin."""
+    words = [re.sub(r"(?:'s|’s)$", "", w) for w in re.findall(r"[\w'’-]+", topic)]
+    return any(
+        a[:1].isupper() and b[:1].isupper() and not gen.bm25.knows_word(a) and not gen.bm25.knows_word(b)
+        for a, b in zip(words, words[1:])
+    )
 
 
 def _own_words_first(gen: Generation, candidates: np.ndarray, modes: np.ndarray, score: np.ndarray, margin: float) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Question parsing: the asked speaker in its usual forms."""
 
-from retrieval.query import parse_question, person_like, query_text, topic_text
+from retrieval.query import parse_question, person_like, query_text, subject_text, topic_text
 
 KNOWN = frozenset({"straw", "howard", "vance", "obama", "green", "labour", "scotland", "police"})
 PEOPLE = frozenset({"straw", "howard", "vance", "obama", "green"})
@@ -87,3 +87,9 @@ def test_a_why_question_asks_for_a_reason():
         assert parse_question(question).asks_reason, question
     for question in ("What did Jane Roe say about the levy?", "Who says the law cannot be enforced?"):
         assert not parse_question(question).asks_reason, question
+
+
+def test_subject_text_keeps_what_a_statement_must_be_about():
+    assert subject_text(parse_question("How did Jane Roe defend the new tariffs?", {"roe"})) == "new tariffs?"
+    assert subject_text(parse_question("Did any president talk about regulating crypto?")) == "any regulating crypto?"
+    assert subject_text(parse_question("How did the Scottish health minister respond to the smoking ban?")) == "to smoking ban?"

@@ -194,11 +194,22 @@ Opposition councillor Tom Ridley said the cuts would leave elderly villagers str
 """
 
 
-def test_a_why_question_is_answered_by_the_statement_that_gives_the_reason(make_engine, tmp_path):
-    engine = _one_document_engine(make_engine, tmp_path, "2005-04-02-bus-routes.txt", BUS_ROUTES)
+@pytest.fixture
+def bus_engine(make_engine, tmp_path):
+    return _one_document_engine(make_engine, tmp_path, "2005-04-02-bus-routes.txt", BUS_ROUTES)
+
+
+def test_a_why_question_is_answered_by_the_statement_that_gives_the_reason(bus_engine):
+    engine = bus_engine
     for question in ("Why did Helen Marsh cut the bus routes?", "Why are the bus routes being cut?"):
         answer = engine.ask(question)
         top = answer.quotes[0]
         assert "because the fuel subsidy" in top.text, question
         assert top.speaker == "Helen Marsh" and top.mode == "direct"
         _verbatim(engine, answer)
+
+
+def test_a_full_name_the_corpus_never_mentions_abstains_though_the_other_words_match(bus_engine):
+    asked = "What did Helen Marsh say about the {} service replacing rural bus routes?"
+    assert bus_engine.ask(asked.format("Harbour Express")).abstained
+    assert not bus_engine.ask(asked.format("dial-a-ride")).abstained
