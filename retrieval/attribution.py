@@ -144,7 +144,7 @@ _CHAIN_RE = re.compile(
 # title case ("Interviewer: ", "Jane Doe: "), accepted only when it is a known interview word, the
 # transcript's own speaker, or a label that recurs at the start of a line
 # (also in bold, "**Q:**", and "Q." / "A." when both open several lines)
-_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A|[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):(?:\*\*|__)?[ \t]")
+_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A|[A-Z][A-Z.'’\- ]{0,60}[A-Z.]):(?:\*\*|__)?[ \t]")
 _TITLE_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>[A-Z][a-z'’\-]+\.?(?: [A-Z][a-z'’\-]+\.?){0,3}):(?:\*\*|__)?[ \t]")
 _DOTTED_QA_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A)\.(?:\*\*|__)?[ \t]")
 # White House transcripts: "Q    Thank you, Mr. President." A reporter's question, set off by spaces alone.
@@ -274,6 +274,16 @@ class _People:
                     if len(form) > len(name) and want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
                         best = form
         return " ".join(best if best is not None else name)
+
+    def by_initials(self, initials: str) -> str | None:
+        """The one person whose full name has these initials ("GB" -> "Gordon Brown"), if exactly one has."""
+        found = {
+            self.canonical(list(form))
+            for forms in self.forms.values()
+            for form in forms
+            if len(form) >= 2 and "".join(t[0] for t in form if t.lower().rstrip(".") not in _HONORIFICS).upper() == initials
+        }
+        return found.pop() if len(found) == 1 else None
 
     def by_role(self, role: str) -> list[str]:
         """Canonical names of people introduced with this role (exact first, then suffix)."""
@@ -639,6 +649,9 @@ def _label_speaker(label: str, people: _People, default: str | None) -> str | No
         return default  # "A:" answers in the transcript's own speaker's words
     if low in _QUESTION_LABELS:
         return low.capitalize()  # "Interviewer", "Host": never the interviewee
+    if re.fullmatch(r"[A-Z]{2,3}", label):
+        # Initials after a first full label: "ANDREW MARR:" ... "AM:".
+        return people.by_initials(label) or label
     tc = [t.capitalize() if t.isupper() else t for t in toks]
     roles, name, _ = _split_chain(tc)
     if name and _looks_like_name(name):

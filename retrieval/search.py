@@ -282,8 +282,9 @@ def _asks(text: str) -> bool:
 
 
 def _answers_first(gen: Generation, derived: _Derived, candidates: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """An interviewer's question, or a speaker's own rhetorical one ("People say, why not amnesty?"),
-    repeats the words a user asks with; the answer is the next passage. It takes the question's place."""
+    """A question in the text (an interviewer's turn, or a speaker's rhetorical "People say, why not
+    amnesty?") repeats the words a user asks with; the answer is the next passage. It takes the
+    question's place."""
     position = {int(row): i for i, row in enumerate(candidates)}
     score = score.copy()
     for i in sorted(np.flatnonzero(derived.asks[candidates]), key=lambda i: -score[i]):
@@ -291,9 +292,8 @@ def _answers_first(gen: Generation, derived: _Derived, candidates: np.ndarray, s
         j = position.get(row + 1)
         if j is None or not derived.next_same[row] or derived.asks[row + 1]:
             continue
-        question, answer = gen.passages[row], gen.passages[row + 1]
-        answered = answer.mode == "direct" and answer.speaker and (answer.speaker == question.speaker or derived.interviewer[row])
-        if answered and score[i] > score[j]:
+        answer = gen.passages[row + 1]
+        if answer.mode == "direct" and answer.speaker and score[i] > score[j]:
             score[i], score[j] = score[j], score[i]
     return score
 

@@ -321,6 +321,24 @@ def test_white_house_press_conference_questions_set_off_by_spaces():
     assert find(run("Q is the seventeenth letter. It follows P.", "Barack Obama"), "seventeenth").speaker == "Barack Obama"
 
 
+def test_initials_labels_name_the_people_introduced_in_full():
+    t = (
+        "ANDREW MARR: Chancellor, welcome. Will you raise taxes after the election?\n\n"
+        "GORDON BROWN: We have made our commitments on income tax and we will keep them.\n\n"
+        "AM: But what about national insurance?\n\n"
+        "GB: I am not going to write the budget on this sofa, Andrew. Our record speaks for itself."
+    )
+    rows = run(t)
+    assert find(rows, "national insurance") == Attribution("Andrew Marr", "direct")
+    assert find(rows, "this sofa") == Attribution("Gordon Brown", "direct")
+    assert find(rows, "record speaks") == Attribution("Gordon Brown", "direct")
+    # Introduced in prose only, with no full label: the initials still find them.
+    t = "Andrew Marr talks to Chancellor Gordon Brown.\n\nAM: Will you raise taxes?\n\nGB: No. We will keep our promises.\n\nAM: Thank you."
+    rows = run(t)
+    assert find(rows, "raise taxes") == Attribution("Andrew Marr", "direct")
+    assert find(rows, "keep our promises") == Attribution("Gordon Brown", "direct")
+
+
 def test_news_lines_are_not_taken_for_a_transcript():
     from retrieval.attribution import is_labelled_transcript
 

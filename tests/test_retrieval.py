@@ -111,6 +111,28 @@ def test_a_topic_question_over_an_interview_quotes_the_answer_not_the_interviewe
         _verbatim(engine, answer)
 
 
+BROADCAST_INTERVIEW = """Sunday interview: the Chancellor on tax
+
+ANDREW MARR: Chancellor, welcome. Will you raise national insurance after the election?
+
+GORDON BROWN: We will not raise national insurance, because working families have carried enough of the burden already.
+
+AM: And the top rate of income tax?
+
+GB: The top rate stays where it is for the whole of the next parliament.
+"""
+
+
+def test_a_named_interviewers_question_gives_way_to_the_answer(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2005-04-10-marr-brown.txt", BROADCAST_INTERVIEW)
+    for question, answer_words in (("What was said about raising national insurance?", "working families"),
+                                   ("What about the top rate of income tax?", "whole of the next parliament")):
+        answer = engine.ask(question)
+        top = answer.quotes[0]
+        assert answer_words in top.text and top.speaker == "Gordon Brown", question
+        _verbatim(engine, answer)
+
+
 SPEECH = """President: Jane Roe
 
 Thank you all for coming. Today I signed the new border bill into law.
