@@ -237,7 +237,7 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
     else:
         best = [c for c in best if not derived.interviewer[c.row]]  # an interviewer asks; the answer is the quote
     lead = best[0] if best else None
-    # Half the topic's words or more never occur in the corpus: nothing here is about it.
+    # Half the subject's words, or a full name in it, never occur in the corpus: nothing here is about it.
     unknown = gen.bm25.unknown_share(subject_text(parsed)) >= params.abstain_unknown_share or _unknown_name(gen, topic_text(parsed))
     if lead is None or lead.relevance < params.abstain_below or unknown:
         shown = [_Candidate(int(candidates[i]), float(relevance[i]), float(score[i])) for i in order[:10]]
@@ -285,9 +285,12 @@ def _answers_first(gen: Generation, derived: _Derived, candidates: np.ndarray, s
     """A question in the text (an interviewer's turn, or a speaker's rhetorical "People say, why not
     amnesty?") repeats the words a user asks with; the answer is the next passage. It takes the
     question's place."""
+    questions = np.flatnonzero(derived.asks[candidates])
+    if not len(questions):
+        return score
     position = {int(row): i for i, row in enumerate(candidates)}
     score = score.copy()
-    for i in sorted(np.flatnonzero(derived.asks[candidates]), key=lambda i: -score[i]):
+    for i in sorted(questions, key=lambda i: -score[i]):
         row = int(candidates[i])
         j = position.get(row + 1)
         if j is None or not derived.next_same[row] or derived.asks[row + 1]:
