@@ -55,7 +55,7 @@ class SearchParams:
 
 # Connectives that state a reason or a purpose: what a "why" question asks for.
 _REASON = re.compile(
-    r"\b(?:because|so that|in order to|as a result|the reason|that's why|that is why|due to|owing to|otherwise|"
+    r"\b(?:because|so that|in order to|the reason|that's why|that is why|due to|owing to|otherwise|"
     r"which means|that means|means that)\b",
     re.I,
 )
