@@ -22,7 +22,7 @@ import re
 
 from .models import Attribution, SentenceSpan
 
-__all__ = ["attribute", "label_starts"]
+__all__ = ["attribute", "label_spans"]
 
 # ---------------------------------------------------------------------------
 # Vocabulary
@@ -684,39 +684,43 @@ class _Labels:
         self.recurring = {label for label, count in counts.items() if count >= 2}
         self.dotted_qa = _dotted_qa(text)
 
-    def starts(self, start: int, end: int) -> list[tuple[int, str]]:
-        """(offset, label) of every line in text[start:end] that opens with a label."""
+    def starts(self, start: int, end: int) -> list[tuple[int, str, int]]:
+        """(offset, label, offset after the label) of every line in text[start:end] that opens with a label."""
         found = []
         for m in re.finditer(r"(?m)^[ \t]*", self.text[start:end]):
             pos = start + m.end()
-            label = self.at(pos, end) if pos < end else None
+            label = self._match(pos, end) if pos < end else None
             if label is not None:
-                found.append((pos, label))
+                found.append((pos, label.group("label"), label.end()))
         return found
 
     def at(self, start: int, end: int) -> str | None:
         """The label opening a line at `start` ("Q", "JANE DOE", "Interviewer"), or None."""
+        m = self._match(start, end)
+        return m.group("label") if m else None
+
+    def _match(self, start: int, end: int) -> re.Match | None:
         if not _line_start(self.text, start):
             return None
         m = _LABEL_RE.match(self.text, start, end)
         if m:
-            return m.group("label")
+            return m
         if self.dotted_qa:
             m = _DOTTED_QA_RE.match(self.text, start)  # the splitter ends a sentence at "Q."
             if m:
-                return m.group("label")
+                return m
         m = _SPACED_Q_RE.match(self.text, start, end)
         if m:
-            return m.group("label")
+            return m
         m = _TITLE_LABEL_RE.match(self.text, start, end)
         if not m:
             return None
         label = m.group("label")
         low = label.lower()
         if low in _QUESTION_LABELS or low in _ANSWER_LABELS or label in self.recurring:
-            return label
+            return m
         if self.default_surname and low.rstrip(".").split()[-1] == self.default_surname:
-            return label
+            return m
         return None
 
 
@@ -729,14 +733,18 @@ def is_labelled_transcript(text: str) -> bool:
     """Turns opened by speaker labels ("ANDREW MARR: ", "Q: ", "Q. "/"A. "), even with no speaker given:
     at least three such lines and two different labels."""
     labels = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _LABEL_RE.pattern, text)]
+    # Title case ("Interviewer: ", "Priya Nandakumar: ") counts when it is an interview word or recurs.
+    titled = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _TITLE_LABEL_RE.pattern, text)]
+    labels += [label for label in titled if label.lower() in _QUESTION_LABELS or titled.count(label) >= 2]
     return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text)
 
 
-def label_starts(text: str, start: int, end: int, default_speaker: str | None) -> list[int]:
-    """Offsets in text[start:end] where a line opens with a speaker label (a transcript turn begins)."""
+def label_spans(text: str, start: int, end: int, default_speaker: str | None) -> list[tuple[int, int]]:
+    """(start, end) of each speaker label opening a line in text[start:end] ("ANDREW MARR: "): where a
+    transcript turn begins, and where the turn's own words begin after the label."""
     if default_speaker is None and not is_labelled_transcript(text):
         return []
-    return [pos for pos, _label in _Labels(text, default_speaker).starts(start, end)]
+    return [(pos, after) for pos, _label, after in _Labels(text, default_speaker).starts(start, end)]
 
 
 def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> list[Attribution]:
@@ -753,7 +761,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     labels = _Labels(text, default_speaker) if transcript else None
     if labels is not None:
         # "ANDREW MARR:" then "MARR:": the short label resolves to the full name.
-        for _pos, label in labels.starts(lo, hi):
+        for _pos, label, _after in labels.starts(lo, hi):
             _roles, name, _ = _split_chain([t.capitalize() if t.isupper() else t for t in label.split()])
             if 2 <= len(name) <= 4 and _looks_like_name(name):
                 people.add([t.rstrip(".") for t in name])

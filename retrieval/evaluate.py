@@ -85,7 +85,7 @@ class EvalReport:
             f"wall time      {self.seconds:.1f} s",
         ]
         for kind, figures in sorted(self.by_kind.items()):
-            lines.append(f"  {kind:13}" + "  ".join(f"{k} {v:.2f}" for k, v in figures.items()))
+            lines.append(f"  {kind:13}" + "  ".join(f"{k} {v:.0f}" if k == "n" else f"{k} {v:.2f}" for k, v in figures.items()))
         lines.append("misses: " + (", ".join(self.misses) or "none"))
         return "\n".join(lines)
 
@@ -150,6 +150,9 @@ def score(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str], sec
 
 
 def evaluate(engine, rows: list[EvalRow], top: int = 5) -> EvalReport:
+    """Answer every row; the index is first brought up to date with the corpus (incrementally), so the
+    figures are for the files as they are now. The wall time counts loading and answering."""
+    engine.ingest()
     started = time.perf_counter()
     engine.load()
     answers = [engine.ask(row.question, top) for row in rows]

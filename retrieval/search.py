@@ -47,6 +47,8 @@ class SearchParams:
     abstain_document_weight: float = 0.0  # in the relevance that decides abstention (a topic word anywhere in the document lifted unanswerables)
     abstain_below: float = 0.45  # dense (unnamed query) + 0.3 coverage (passage window); midway between dev's lowest answerable and highest unanswerable
     abstain_unknown_share: float = 0.5  # abstain when this share of the topic's words occurs in no passage
+    lead_window: float = 0.10  # a lead below the abstention bar yields to a passage scored within this of it...
+    lead_margin: float = 0.05  # ...that clears the bar by this much
     secondary_margin: float = 0.08  # quotes after the first may fall this far below the abstention bar
     max_quote_chars: int = 420
     duplicate_overlap: float = 0.6  # shingle overlap above which two quotes are copies
@@ -236,6 +238,13 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
         best = [c for c, i in zip(best, order) if asked[i] > 0]
     else:
         best = [c for c in best if not derived.interviewer[c.row]]  # an interviewer asks; the answer is the quote
+    if best and best[0].relevance < params.abstain_below:
+        # Among one speaker's many turns the ranking is close: rather than abstain on a lead that is off
+        # the topic, take a nearly-as-high passage that is plainly on it.
+        on_topic = [c for c in best if c.relevance >= params.abstain_below + params.lead_margin and c.score >= best[0].score - params.lead_window]
+        if on_topic:
+            best.remove(on_topic[0])
+            best.insert(0, on_topic[0])
     lead = best[0] if best else None
     # Half the subject's words, or a full name in it, never occur in the corpus: nothing here is about it.
     unknown = gen.bm25.unknown_share(subject_text(parsed)) >= params.abstain_unknown_share or _unknown_name(gen, topic_text(parsed))

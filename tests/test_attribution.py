@@ -339,6 +339,22 @@ def test_initials_labels_name_the_people_introduced_in_full():
     assert find(rows, "keep our promises") == Attribution("Gordon Brown", "direct")
 
 
+def test_podcast_transcript_with_title_case_labels_and_no_front_matter():
+    t = (
+        "Rail fares: the Transport Secretary\n\n"
+        "Interviewer: Let's start with rail fares. Will they rise again in January?\n\n"
+        "Priya Nandakumar: From next January, regulated fare rises will be capped at inflation.\n\n"
+        "And season tickets will be cheaper for people who travel three days a week.\n\n"
+        "Interviewer: Why not freeze them?\n\n"
+        "Priya Nandakumar: Because a freeze would cost the taxpayer two billion pounds a year."
+    )
+    rows = run(t)
+    assert find(rows, "Will they rise") == Attribution("Interviewer", "direct")
+    assert find(rows, "capped at inflation") == Attribution("Priya Nandakumar", "direct")
+    assert find(rows, "three days a week") == Attribution("Priya Nandakumar", "direct")  # a turn runs on
+    assert find(rows, "two billion") == Attribution("Priya Nandakumar", "direct")
+
+
 def test_news_lines_are_not_taken_for_a_transcript():
     from retrieval.attribution import is_labelled_transcript
 

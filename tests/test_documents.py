@@ -87,6 +87,25 @@ def test_seed_boilerplate_is_never_quoted():
     assert any("disciplinary actions justified" in p.text for p in chunked.passages)
 
 
+def test_front_matter_that_is_not_yaml_is_read_line_by_line(caplog):
+    from retrieval.documents import parse_text
+
+    text = (
+        "---\n"
+        'title: "Nobody waiting in pain cares whose name is on the building": Jane Roe on waiting lists\n'
+        "speaker: Jane Roe\n"
+        "published: 2024-05-02\n"
+        "---\n\n"
+        "Q: What about waiting lists?\nA: We will cut them.\n"
+    )
+    with caplog.at_level("WARNING", logger="retrieval.documents"):
+        doc = parse_text(text, "2024-05-02-roe.txt")
+    assert doc.title == '"Nobody waiting in pain cares whose name is on the building": Jane Roe on waiting lists'
+    assert doc.speaker == "Jane Roe" and doc.published == "2024-05-02"
+    assert doc.text[doc.body_start :].lstrip().startswith("Q: What about waiting lists?")
+    assert "not valid YAML" in caplog.text and "2024-05-02-roe.txt" in caplog.text
+
+
 def test_front_matter_fields_and_file_name_date(tmp_path):
     text = (
         "---\ntitle: A speech\noutlet: Example Times\nurl: https://example.org/a\n"
@@ -109,7 +128,7 @@ def test_bad_files_are_skipped_with_reasons(tmp_path):
     (root / "binary.txt").write_bytes(b"abc\x00def")
     (root / "empty.txt").write_text("  \n\t\n")
     (root / "big.txt").write_text("x" * 2000)
-    (root / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    (root / "broken.md").write_text("---\ntitle: [unclosed\nnot a field line\n---\nBody.\n")
     (root / "undecodable.txt").write_bytes(b"Title\n\n\x81\x8d\x8f bytes\n")
     outside = tmp_path / "outside.txt"
     outside.write_text("Secret\n\nNot in the corpus.\n")

@@ -71,3 +71,19 @@ def test_eval_over_fixture_corpus(tmp_path, make_engine, corpus):
     report = evaluate(make_engine(corpus), load_rows(questions))
     assert report.hit_at_1 == 1.0 and report.speaker_at_1 == 1.0
     assert report.abstain == 1.0 and report.verbatim == 1.0
+
+
+def test_eval_answers_from_the_corpus_as_it_is_not_a_stale_index(tmp_path, make_engine, corpus):
+    make_engine(corpus).ingest()
+    # A file added after the index was built is part of what is measured.
+    (corpus / "2005-04-02-bus-routes.txt").write_text(
+        "Council cuts rural bus routes\n\n"
+        '"We have to cut the routes because the fuel subsidy has been halved," said transport chief Helen Marsh.\n'
+    )
+    questions = tmp_path / "q.jsonl"
+    row = {"id": "b1", "question": "Why did Helen Marsh cut the bus routes?", "speaker": "Marsh",
+           "doc": "2005-04-02-bus-routes.txt", "gold": "We have to cut the routes because the fuel subsidy has been halved",
+           "kind": "why"}
+    questions.write_text(json.dumps(row))
+    report = evaluate(make_engine(corpus), load_rows(questions))
+    assert report.hit_at_1 == 1.0 and report.false_abstain == 0.0

@@ -174,7 +174,7 @@ def test_each_bad_input_is_skipped_with_its_reason(small, make_engine, tmp_path)
     (small / "blank.md").write_text("  \n\t\n\n")
     (small / "big.txt").write_text("Big\n\n" + "All work and no play. " * 3000)
     (small / "undecodable.txt").write_bytes(b"Title\n\n\x81\x8d\x8f\x90 bytes\n")
-    (small / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody text.\n")
+    (small / "broken.md").write_text("---\ntitle: [unclosed\nnot a field line\n---\nBody text.\n")
     (small / "unclosed.md").write_text("---\ntitle: Nothing closes this\nBody text.\n")
     (small / "notes.pdf").write_bytes(b"%PDF-1.4")
     outside = tmp_path / "outside.txt"

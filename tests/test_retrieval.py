@@ -133,6 +133,37 @@ def test_a_named_interviewers_question_gives_way_to_the_answer(make_engine, tmp_
         _verbatim(engine, answer)
 
 
+HOUSING_INTERVIEW = """Sunday with Andrew Fell: the Housing Secretary
+
+ANDREW FELL: Housing Secretary, welcome. Renters were promised an end to no-fault evictions years ago. When will it happen?
+
+HELEN MARSDEN: Section 21 will be abolished before the summer recess, full stop. The bill has finished committee stage.
+
+AF: Landlords say they will sell up.
+
+HM: Some will, and some have been saying that for twenty years. The number of privately rented homes has gone up, not down.
+
+AF: And ground rents?
+
+HM: We will cap ground rents on existing leases at £250 a year, and we'll legislate for it in the autumn.
+
+AF: Social housing waiting lists are over a million households.
+
+HM: They are, and we haven't built enough social homes in this country for forty years, under governments of both parties.
+"""
+
+
+def test_an_off_topic_lead_gives_way_to_a_close_on_topic_answer_instead_of_abstaining(make_engine, tmp_path):
+    # The answer never says "no-fault evictions" (the question before it does): the model ranks the
+    # speaker's other turns about level with it, and the first of them is off the topic.
+    engine = _one_document_engine(make_engine, tmp_path, "2024-03-03-fell-marsden.txt", HOUSING_INTERVIEW)
+    answer = engine.ask("What did Helen Marsden say about ending no-fault evictions?")
+    assert not answer.abstained
+    assert answer.quotes[0].text.startswith("Section 21 will be abolished")  # the label is not part of the quote
+    assert answer.quotes[0].speaker == "Helen Marsden"
+    _verbatim(engine, answer)
+
+
 SPEECH = """President: Jane Roe
 
 Thank you all for coming. Today I signed the new border bill into law.
