@@ -223,12 +223,13 @@ def search(gen: Generation, embedder, question: str, top: int = 3, params: Searc
         score = score + params.reason_bonus * derived.gives_reason[candidates]
     modes = derived.modes[candidates]
     score = score + np.where(modes > 0, params.statement_bonus, 0.0) + np.where(modes == 2, params.direct_bonus, 0.0)
+    if params.answer_after_question:
+        # Before the speaker bonus: an interviewer's question hands its topical standing to the answer.
+        score, relevance = _answers_first(gen, derived, candidates, score, relevance)
     asked = _speaker_matches(derived, candidates, parsed)
     if parsed.speaker_key:
         score = score + params.speaker_bonus * asked
 
-    if params.answer_after_question:
-        score = _answers_first(gen, derived, candidates, score)
     if params.own_words_margin:
         score = _own_words_first(gen, candidates, modes, score, params.own_words_margin)
     order = np.argsort(-score)
@@ -290,15 +291,17 @@ def _asks(text: str) -> bool:
     return text.rstrip().rstrip("\"”’')").endswith("?")
 
 
-def _answers_first(gen: Generation, derived: _Derived, candidates: np.ndarray, score: np.ndarray) -> np.ndarray:
+def _answers_first(
+    gen: Generation, derived: _Derived, candidates: np.ndarray, score: np.ndarray, relevance: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """A question in the text (an interviewer's turn, or a speaker's rhetorical "People say, why not
     amnesty?") repeats the words a user asks with; the answer is the next passage. It takes the
-    question's place."""
+    question's place, and its relevance: it is on the topic because it answers that question."""
     questions = np.flatnonzero(derived.asks[candidates])
     if not len(questions):
-        return score
+        return score, relevance
     position = {int(row): i for i, row in enumerate(candidates)}
-    score = score.copy()
+    score, relevance = score.copy(), relevance.copy()
     for i in sorted(questions, key=lambda i: -score[i]):
         row = int(candidates[i])
         j = position.get(row + 1)
@@ -307,7 +310,8 @@ def _answers_first(gen: Generation, derived: _Derived, candidates: np.ndarray, s
         answer = gen.passages[row + 1]
         if answer.mode == "direct" and answer.speaker and score[i] > score[j]:
             score[i], score[j] = score[j], score[i]
-    return score
+            relevance[j] = max(relevance[j], relevance[i])
+    return score, relevance
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

@@ -119,7 +119,11 @@ GORDON BROWN: We will not raise national insurance, because working families hav
 
 AM: And the top rate of income tax?
 
-GB: The top rate stays where it is for the whole of the next parliament.
+GB: It stays where it is for the whole of the next parliament.
+
+AM: Will there be a windfall tax on the energy companies?
+
+GB: I have said all I am going to say on that this morning.
 """
 
 
@@ -131,6 +135,9 @@ def test_a_named_interviewers_question_gives_way_to_the_answer(make_engine, tmp_
         top = answer.quotes[0]
         assert answer_words in top.text and top.speaker == "Gordon Brown", question
         _verbatim(engine, answer)
+    # Asked by name, the answer that does not repeat the question's words still comes first.
+    answer = engine.ask("What did Gordon Brown say about the top rate of income tax?")
+    assert "whole of the next parliament" in answer.quotes[0].text
 
 
 HOUSING_INTERVIEW = """Sunday with Andrew Fell: the Housing Secretary
