@@ -264,7 +264,7 @@ def test_crash_leftovers_and_a_broken_pointer_are_recovered(small, make_engine, 
 
 def test_cli_ingest_json_report_and_file_size_setting(small, tmp_path):
     (small / "big.txt").write_text("Big\n\n" + "Words and more words. " * 2000)  # 44 kB
-    (small / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    (small / "broken.md").write_text("---\ntitle: [unclosed\nnot a field line\n---\nBody.\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYBOT_", "CHROMA_", "DISCORD_"))}
     env["POLICYBOT_MAX_FILE_MB"] = "0.03"
     args = [sys.executable, "-m", "bot.cli", "ingest", "--corpus", str(small), "--index", str(tmp_path / "i"), "--json"]

@@ -276,7 +276,7 @@ def test_moderator_reload_reports_added_changed_removed_and_skipped(run_bot, set
     (corpus / "2023-03-02_harbor.txt").write_text(HARBOR_DOC + "\nShe left at noon.\n", encoding="utf-8")  # changed
     (corpus / "old.txt").unlink()  # removed
     (corpus / "empty.txt").write_text("   \n", encoding="utf-8")  # skipped
-    (corpus / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")  # skipped
+    (corpus / "broken.md").write_text("---\ntitle: [unclosed\nnot a field line\n---\nBody.\n", encoding="utf-8")  # skipped
 
     async def scenario(fake, bot):
         for round, who in enumerate((moderator_by_role(), moderator_by_permission())):
