@@ -739,6 +739,19 @@ def is_labelled_transcript(text: str) -> bool:
     return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text)
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|myself)\b")
+
+
+def _is_standfirst(block: str, speaker: str | None) -> bool:
+    """Unlabelled text before an interview's first turn that speaks of the interviewee in the third
+    person and never as "I": "The shadow health secretary talks to our correspondent about why she…".
+    Prepared remarks before the questions ("Good morning. Today I am announcing…") stay the speaker's."""
+    if not block.strip() or _FIRST_PERSON.search(block):
+        return False
+    surname = speaker.split()[-1] if speaker and speaker.split() else None
+    return bool(re.search(r"\b(?:he|she|his|her)\b", block, re.I) or (surname and re.search(rf"\b{re.escape(surname)}\b", block)))
+
+
 def label_spans(text: str, start: int, end: int, default_speaker: str | None) -> list[tuple[int, int]]:
     """(start, end) of each speaker label opening a line in text[start:end] ("ANDREW MARR: "): where a
     transcript turn begins, and where the turn's own words begin after the label."""
@@ -937,11 +950,15 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     # transcripts: unquoted text is the (labelled or default) speaker's own words
     if transcript:
         label_speaker = None
+        first_turn = next((s.start for s in sentences if labels is not None and labels.at(s.start, s.end)), None)
+        standfirst = first_turn is not None and _is_standfirst(text[lo:first_turn], default_speaker)
         for k in range(n):
             s = sentences[k]
             label = labels.at(s.start, s.end) if labels is not None else None
             if label is not None:
                 label_speaker = _label_speaker(label, people, default_speaker)
+            if label_speaker is None and standfirst:
+                continue  # the publication's introduction, not the interviewee's words
             who = label_speaker or default_speaker
             if who is None:
                 continue  # before the first turn, or an answer whose speaker no one named

@@ -355,6 +355,22 @@ def test_podcast_transcript_with_title_case_labels_and_no_front_matter():
     assert find(rows, "two billion") == Attribution("Priya Nandakumar", "direct")
 
 
+def test_an_interviews_standfirst_is_not_the_interviewees_words():
+    standfirst = (
+        "The shadow health secretary talks to our correspondent about waiting lists and why she thinks doctors leave.\n\n"
+        "Q: What would you do first?\nA: I would fund evening and weekend clinics.\n"
+        "Q: And dentists?\nA: Every child would be seen within a year."
+    )
+    rows = run(standfirst, "Rosalind Okafor")
+    assert find(rows, "talks to our correspondent").mode == "none"
+    assert find(rows, "weekend clinics") == Attribution("Rosalind Okafor", "direct")
+    # Opening remarks before the questions are the speaker's own.
+    remarks = "Good morning. Today I am announcing a review of the price cap.\n\nQ    Will bills fall?\n\nTHE MINISTER:  They will."
+    rows = run(remarks, "Martin Holloway")
+    assert find(rows, "Good morning") == Attribution("Martin Holloway", "direct")
+    assert find(rows, "review of the price cap") == Attribution("Martin Holloway", "direct")
+
+
 def test_news_lines_are_not_taken_for_a_transcript():
     from retrieval.attribution import is_labelled_transcript
 
