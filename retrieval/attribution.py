@@ -19,6 +19,7 @@ Pipeline for one document:
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .models import Attribution, SentenceSpan
 
@@ -677,11 +678,7 @@ class _Labels:
     def __init__(self, text: str, default_speaker: str | None) -> None:
         self.text = text
         self.default_surname = default_speaker.split()[-1].lower() if default_speaker and default_speaker.split() else None
-        counts: dict[str, int] = {}
-        for m in re.finditer(r"(?m)^[ \t]*" + _TITLE_LABEL_RE.pattern, text):
-            label = m.group("label")
-            counts[label] = counts.get(label, 0) + 1
-        self.recurring = {label for label, count in counts.items() if count >= 2}
+        self.recurring = _recurring_title_labels(text)
         self.dotted_qa = _dotted_qa(text)
 
     def starts(self, start: int, end: int) -> list[tuple[int, str, int]]:
@@ -724,6 +721,12 @@ class _Labels:
         return None
 
 
+def _recurring_title_labels(text: str) -> set[str]:
+    """Title-case labels ("Priya Nandakumar") that open two lines or more: a speaker's turns, not a heading."""
+    counts = Counter(m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _TITLE_LABEL_RE.pattern, text))
+    return {label for label, count in counts.items() if count >= 2}
+
+
 def _dotted_qa(text: str) -> bool:
     opened = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _DOTTED_QA_RE.pattern, text)]
     return opened.count("Q") >= 2 and opened.count("A") >= 2
@@ -734,8 +737,9 @@ def is_labelled_transcript(text: str) -> bool:
     at least three such lines and two different labels."""
     labels = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _LABEL_RE.pattern, text)]
     # Title case ("Interviewer: ", "Priya Nandakumar: ") counts when it is an interview word or recurs.
+    recurring = _recurring_title_labels(text)
     titled = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _TITLE_LABEL_RE.pattern, text)]
-    labels += [label for label in titled if label.lower() in _QUESTION_LABELS or titled.count(label) >= 2]
+    labels += [label for label in titled if label.lower() in _QUESTION_LABELS or label in recurring]
     return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text)
 
 
