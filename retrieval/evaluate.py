@@ -20,6 +20,12 @@ class EvalRow:
     doc: str | None
     gold: str | None
     kind: str
+    also: tuple[tuple[str, str], ...] = ()  # other (doc, span) pairs a fair judge accepts, e.g. a duplicate article's copy
+
+    def spans(self) -> list[tuple[str, str]]:
+        """Every (doc, text) span whose overlap counts as a hit: the gold first, then the `also` spans."""
+        first = [(self.doc, self.gold)] if self.doc and self.gold else []
+        return first + [s for s in self.also if s[0] and s[1]]
 
 
 def load_rows(path: Path) -> list[EvalRow]:
@@ -33,7 +39,8 @@ def load_rows(path: Path) -> list[EvalRow]:
             continue
         try:
             raw = json.loads(line)
-            rows.append(EvalRow(str(raw["id"]), raw["question"], raw.get("speaker"), raw.get("doc"), raw.get("gold"), raw.get("kind", "")))
+            also = tuple((str(a["doc"]), str(a["gold"])) for a in raw.get("also") or ())
+            rows.append(EvalRow(str(raw["id"]), raw["question"], raw.get("speaker"), raw.get("doc"), raw.get("gold"), raw.get("kind", ""), also))
         except (ValueError, KeyError, TypeError) as exc:
             raise PolicybotError(f"{path}:{n}: not a question row ({exc})") from exc
     if not rows:
@@ -42,15 +49,23 @@ def load_rows(path: Path) -> list[EvalRow]:
 
 
 def hits(quote: Quote, row: EvalRow, doc_text: str | None) -> bool:
-    """From the gold document, overlapping the gold by half the gold's or half the quote's length."""
-    if not row.doc or quote.source != row.doc or not row.gold or doc_text is None:
+    """Overlapping the gold, or any `also` span, by half that span's or half the quote's length."""
+    if doc_text is None:
         return False
-    gold_start = doc_text.find(row.gold)
+    return any(span_hits(quote.start, quote.end, doc_text, gold) for doc, gold in row.spans() if doc == quote.source)
+
+
+def span_hits(start: int, end: int, doc_text: str, gold: str) -> bool:
+    """Whether [start, end) overlaps the first occurrence of `gold` by half of either length."""
+    gold_start = doc_text.find(gold)
     if gold_start < 0:
         return False
-    gold_end = gold_start + len(row.gold)
-    overlap = min(quote.end, gold_end) - max(quote.start, gold_start)
-    return overlap > 0 and (overlap >= len(row.gold) / 2 or overlap >= (quote.end - quote.start) / 2)
+    gold_end = gold_start + len(gold)
+    overlap = min(end, gold_end) - max(start, gold_start)
+    return overlap > 0 and (overlap >= len(gold) / 2 or overlap >= (end - start) / 2)
+
+
+FIGURES = ("hit@1", "hit@3", "mrr@5", "speaker@1", "abstain", "false_abstain", "verbatim", "mean_quote_chars")
 
 
 @dataclass
@@ -66,10 +81,12 @@ class EvalReport:
     mean_quote_chars: float
     seconds: float
     misses: list[str] = field(default_factory=list)
-    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)  # kind -> every figure above, and n
 
     def to_json(self) -> dict:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+        out = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+        out["by_kind"] = {kind: {k: round(v, 4) for k, v in figures.items()} for kind, figures in self.by_kind.items()}
+        return out
 
     def table(self) -> str:
         lines = [
@@ -83,11 +100,24 @@ class EvalReport:
             f"verbatim       {self.verbatim:.3f}",
             f"mean quote     {self.mean_quote_chars:.0f} chars",
             f"wall time      {self.seconds:.1f} s",
+            "",
+            kind_table(self.by_kind),
+            "misses: " + (", ".join(self.misses) or "none"),
         ]
-        for kind, figures in sorted(self.by_kind.items()):
-            lines.append(f"  {kind:13}" + "  ".join(f"{k} {v:.0f}" if k == "n" else f"{k} {v:.2f}" for k, v in figures.items()))
-        lines.append("misses: " + (", ".join(self.misses) or "none"))
         return "\n".join(lines)
+
+
+def kind_table(by_kind: dict[str, dict[str, float]]) -> str:
+    """One line per kind, one column per figure; '-' where a figure does not apply (no row of that sort)."""
+    header = f"{'kind':13} {'n':>4} " + " ".join(f"{name:>9}" for name in FIGURES)
+    lines = [header]
+    for kind, figures in sorted(by_kind.items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        cells = []
+        for name in FIGURES:
+            value = figures.get(name)
+            cells.append(f"{'-':>9}" if value is None else (f"{value:>9.0f}" if name == "mean_quote_chars" else f"{value:>9.3f}"))
+        lines.append(f"{kind:13} {figures.get('n', 0):>4.0f} " + " ".join(cells))
+    return "\n".join(lines)
 
 
 def _words(name: str | None) -> set[str]:
@@ -98,51 +128,58 @@ def _ratio(numerator: float, denominator: int) -> float:
     return numerator / denominator if denominator else 0.0
 
 
-def score(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str], seconds: float) -> EvalReport:
-    """The metric arithmetic, apart from running the engine, so it can be tested on its own."""
+def _first_hit(row: EvalRow, answer: Answer, texts: dict[str, str]) -> int | None:
+    ranks = [i for i, q in enumerate(answer.quotes[:5]) if hits(q, row, texts.get(q.source))]
+    return ranks[0] if ranks else None
+
+
+def figures(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str]) -> dict[str, float]:
+    """Every figure over these rows; a figure with no row to count (no answerable row, say) is left out."""
     answerable = [(r, a) for r, a in zip(rows, answers) if r.doc]
     unanswerable = [(r, a) for r, a in zip(rows, answers) if not r.doc]
     with_speaker = [(r, a) for r, a in answerable if r.speaker]
-    hit1 = hit3 = rr = 0.0
-    misses = []
-    per_kind: dict[str, list[tuple[float, float]]] = {}
-    for row, answer in answerable:
-        ranks = [i for i, q in enumerate(answer.quotes[:5]) if hits(q, row, texts.get(q.source))]
-        first = ranks[0] if ranks else None
-        h1 = float(first == 0)
-        h3 = float(first is not None and first < 3)
-        hit1 += h1
-        hit3 += h3
-        rr += 1.0 / (first + 1) if first is not None else 0.0
-        if not h3:
-            misses.append(row.id)
-        per_kind.setdefault(row.kind or "other", []).append((h1, h3))
-    speaker_ok = sum(
-        1 for row, answer in with_speaker
-        if answer.quotes and row.speaker.split()[-1].lower() in _words(answer.quotes[0].speaker)
-    )
-    abstained = sum(1 for _, a in unanswerable if a.abstained)
-    for row, answer in unanswerable:
-        if not answer.abstained:
-            misses.append(row.id)
-    quotes = [q for a in answers for q in a.quotes]
-    verbatim = sum(1 for q in quotes if texts.get(q.source, "")[q.start : q.end] == q.text)
-    by_kind = {
-        kind: {"hit@1": _ratio(sum(h for h, _ in v), len(v)), "hit@3": _ratio(sum(h for _, h in v), len(v)), "n": float(len(v))}
-        for kind, v in per_kind.items()
-    }
+    out: dict[str, float] = {"n": float(len(rows))}
+    if answerable:
+        firsts = [_first_hit(r, a, texts) for r, a in answerable]
+        out["hit@1"] = _ratio(sum(1 for f in firsts if f == 0), len(answerable))
+        out["hit@3"] = _ratio(sum(1 for f in firsts if f is not None and f < 3), len(answerable))
+        out["mrr@5"] = _ratio(sum(1.0 / (f + 1) for f in firsts if f is not None), len(answerable))
+        out["false_abstain"] = _ratio(sum(1 for _, a in answerable if a.abstained), len(answerable))
+    if with_speaker:
+        out["speaker@1"] = _ratio(
+            sum(1 for r, a in with_speaker if a.quotes and r.speaker.split()[-1].lower() in _words(a.quotes[0].speaker)),
+            len(with_speaker),
+        )
     if unanswerable:
-        by_kind["unanswerable"] = {"abstain": _ratio(abstained, len(unanswerable)), "n": float(len(unanswerable))}
+        out["abstain"] = _ratio(sum(1 for _, a in unanswerable if a.abstained), len(unanswerable))
+    quotes = [q for a in answers for q in a.quotes]
+    if quotes:
+        out["verbatim"] = _ratio(sum(1 for q in quotes if texts.get(q.source, "")[q.start : q.end] == q.text), len(quotes))
+        out["mean_quote_chars"] = _ratio(sum(len(q.text) for q in quotes), len(quotes))
+    return out
+
+
+def score(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str], seconds: float) -> EvalReport:
+    """The metric arithmetic, apart from running the engine, so it can be tested on its own."""
+    overall = figures(rows, answers, texts)
+    kinds: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        kinds.setdefault(row.kind or "other", []).append(i)
+    by_kind = {kind: figures([rows[i] for i in idx], [answers[i] for i in idx], texts) for kind, idx in kinds.items()}
+    misses = [
+        r.id for r, a in zip(rows, answers)
+        if (r.doc and not ((f := _first_hit(r, a, texts)) is not None and f < 3)) or (not r.doc and not a.abstained)
+    ]
     return EvalReport(
         questions=len(rows),
-        hit_at_1=_ratio(hit1, len(answerable)),
-        hit_at_3=_ratio(hit3, len(answerable)),
-        mrr_at_5=_ratio(rr, len(answerable)),
-        speaker_at_1=_ratio(speaker_ok, len(with_speaker)),
-        abstain=_ratio(abstained, len(unanswerable)),
-        false_abstain=_ratio(sum(1 for _, a in answerable if a.abstained), len(answerable)),
-        verbatim=_ratio(verbatim, len(quotes)) if quotes else 1.0,
-        mean_quote_chars=_ratio(sum(len(q.text) for q in quotes), len(quotes)),
+        hit_at_1=overall.get("hit@1", 0.0),
+        hit_at_3=overall.get("hit@3", 0.0),
+        mrr_at_5=overall.get("mrr@5", 0.0),
+        speaker_at_1=overall.get("speaker@1", 0.0),
+        abstain=overall.get("abstain", 0.0),
+        false_abstain=overall.get("false_abstain", 0.0),
+        verbatim=overall.get("verbatim", 1.0),
+        mean_quote_chars=overall.get("mean_quote_chars", 0.0),
         seconds=seconds,
         misses=misses,
         by_kind=by_kind,
