@@ -237,6 +237,78 @@ def evaluate(
 
 @app.command()
 @_guarded
+def tune(
+    sets: list[str] = typer.Option(..., "--set", help="QUESTIONS.jsonl=CORPUS_DIR; repeat for more sets."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the parameters [default: POLICYBOT_PARAMS or .policybot/params.json]"),
+    cv: int = typer.Option(0, "--cv", min=0, help="Also print K-fold cross-validated figures, grouped by document (0: none)."),
+    select: bool = typer.Option(False, "--select", help="Keep only the features whose removal lowers the cross-validated figures."),
+    check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
+    cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
+    index_root: Path = typer.Option(Path(".policybot/tune-index"), "--index-root", help="One index per corpus under this directory."),
+    as_json: bool = JsonOpt,
+):
+    """Fit ranking and abstention on question sets and write them to the parameters file."""
+    from dataclasses import replace
+
+    from retrieval import tune as t
+    from retrieval.embedding import Embedder
+    from retrieval.evaluate import kind_table
+    from retrieval.ranker import with_notes
+
+    settings = _settings(None, None)
+    say = lambda message: typer.echo(message, err=True)  # noqa: E731
+    question_sets = [t.QuestionSet.parse(s) for s in sets]
+    embedder = Embedder(settings.model)
+    base = t.blank_params()
+    records, gens = t.open_sets(question_sets, embedder, index_root, cache, base)
+    say(f"{len(records)} questions from {len(question_sets)} set(s); {sum(r.labels.any() for r in records)} with their answer among the candidates")
+    kept, abstain_kept = t.FEATURES, t.QUESTION_FEATURES
+    if select:
+        kept = t.select_features(records, gens, base, max(cv, 5), log_step=say)
+        abstain_kept = t.select_question_features(records, gens, kept, base, max(cv, 5), log_step=say)
+        say(f"kept: {', '.join(kept)}; for abstention: {', '.join(abstain_kept)}")
+    result = {}
+    notes = {"fitted_on": {q.name: sum(1 for r in records if r.set_name == q.name) for q in question_sets},
+             "features_version": t.code_version()}
+    if cv:
+        validation = t.cross_validate(records, gens, cv, kept, abstain_kept, base)
+        result["cv"] = validation.to_json()
+        notes["cv"] = {"folds": cv, "grouped_by": "document", **t.summary(validation.reports)}
+        if not as_json:
+            for name, report in validation.reports.items():
+                print(f"{name}: {cv}-fold cross-validated, grouped by document")
+                print(kind_table({**report.by_kind, "all": _all_row(report)}))
+                print()
+    params = with_notes(t.fit(records, kept, abstain_kept, base), **notes)
+    from .config import LOCAL_PARAMS
+
+    target = out or settings.params or LOCAL_PARAMS
+    params.save(target)
+    result["params"] = str(target)
+    if check:
+        check_sets = [t.QuestionSet.parse(s) for s in check]
+        check_records, check_gens = t.open_sets(check_sets, embedder, index_root, cache, base)
+        reports = t.evaluate_params(check_records, check_gens, params)
+        result["check"] = {name: r.to_json() for name, r in reports.items()}
+        if not as_json:
+            for name, report in reports.items():
+                print(f"{name}: the fitted parameters (a check set, not fitted on)")
+                print(kind_table({**report.by_kind, "all": _all_row(report)}))
+                print()
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"wrote {target} (ranker: {len(params.ranker.features)} features; answer when p >= {params.answer_at:.3f})")
+
+
+def _all_row(report) -> dict:
+    return {"n": float(report.questions), "hit@1": report.hit_at_1, "hit@3": report.hit_at_3, "mrr@5": report.mrr_at_5,
+            "speaker@1": report.speaker_at_1, "abstain": report.abstain, "false_abstain": report.false_abstain,
+            "verbatim": report.verbatim, "mean_quote_chars": report.mean_quote_chars}
+
+
+@app.command()
+@_guarded
 def bench(
     corpus: Optional[Path] = CorpusOpt,
     questions: int = typer.Option(120, "--questions", min=100, help="Warm questions to time (at least 100)."),

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST")
     chroma_port: int | None = Field(default=None, validation_alias="CHROMA_PORT")
     max_file_mb: float = Field(default=5.0, validation_alias="POLICYBOT_MAX_FILE_MB")
+    # Ranking and abstention weights written by `policybot tune`; unset: .policybot/params.json if tune wrote one,
+    # else the default shipped in the package.
+    params: Path | None = Field(default=None, validation_alias="POLICYBOT_PARAMS")
 
     mod_role_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_MOD_ROLE_IDS")
     guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_GUILD_IDS")
@@ -41,11 +44,13 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="POLICYBOT_LOG_LEVEL")
 
     _split_ids = field_validator("mod_role_ids", "guild_ids", mode="before")(classmethod(lambda cls, v: _id_list(v)))
+    _empty_params = field_validator("params", mode="before")(classmethod(lambda cls, v: v or None))
 
 
 def make_engine(settings: Settings):
     """The retrieval engine these settings describe (imported lazily: torch is slow to import)."""
     from retrieval.engine import Engine
+    from retrieval.ranker import load
 
     return Engine(
         corpus_dir=settings.corpus,
@@ -54,4 +59,15 @@ def make_engine(settings: Settings):
         chroma_host=settings.chroma_host,
         chroma_port=settings.chroma_port,
         max_file_bytes=int(settings.max_file_mb * 1_000_000),
+        params=load(params_path(settings)),
     )
+
+
+LOCAL_PARAMS = Path(".policybot/params.json")  # where `policybot tune` writes when told nothing else
+
+
+def params_path(settings: Settings) -> Path | None:
+    """POLICYBOT_PARAMS when set; else what `tune` last wrote here; else None (the default shipped in the package)."""
+    if settings.params is not None:
+        return settings.params
+    return LOCAL_PARAMS if LOCAL_PARAMS.is_file() else None

@@ -21,7 +21,8 @@ from .errors import IndexMissing, ReloadInProgress
 from .index import ChromaTarget, Generation, IndexStore
 from .ingest import Progress, ingest
 from .models import Answer, IngestReport, SourceInfo
-from .search import SearchParams, prepare, search
+from .ranker import Params, load as load_params
+from .search import prepare, search
 from .timeline import Timeline, timeline
 from .verify import Verification, verify
 
@@ -40,14 +41,14 @@ class Engine:
         chroma_host: str | None = None,
         chroma_port: int | None = None,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        params: SearchParams = SearchParams(),
+        params: Params | None = None,
         embedder: Embedder | None = None,
     ):
         self.corpus_dir = Path(corpus_dir)
         self.store = IndexStore(Path(index_dir), ChromaTarget(chroma_host, chroma_port))
         self.embedder = embedder or Embedder(model)
         self.max_file_bytes = max_file_bytes
-        self.params = params
+        self.params = params if params is not None else load_params()  # the shipped default
         self._generation: Generation | None = None
         self._pointer_seen: tuple | None = None  # CURRENT's signature when _generation was chosen
         self._retry_at = 0.0  # after a failed swap, when to try again

@@ -106,12 +106,16 @@ class Answer:
     asked_speaker: str | None = None
     nearest_topics: list[str] = field(default_factory=list)  # titles shown, labelled, on abstention
     generation: str | None = None  # the index generation that answered (every quote comes from it); not in JSON
+    # On abstention, when the question names a person the corpus knows: that person's closest statements,
+    # which may not answer the question (always empty when quotes are given).
+    nearest: list[Quote] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "abstained": self.abstained,
             "quotes": [q.to_json() for q in self.quotes],
+            "nearest": [q.to_json() for q in self.nearest],
         }
 
 

@@ -98,13 +98,16 @@ def parse_question(
     question: str,
     known_surnames: set[str] | frozenset = frozenset(),
     person_surnames: set[str] | frozenset | None = None,
+    first_names: dict[str, frozenset[str]] | None = None,
 ) -> ParsedQuestion:
     """Find the asked speaker.
 
     `known_surnames` are the speaker keys in the index (people, bodies, roles); `person_surnames`
-    the subset that name people (defaults to all of them). A name in a speech verb's subject slot
-    is taken as the speaker when the index knows it or it looks like a person's name; elsewhere
-    ("Vance's view on", "according to X") only when the index knows it.
+    the subset that name people (defaults to all of them); `first_names` the first names each
+    person's surname is known with. A name in a speech verb's subject slot is taken as the speaker
+    when the index knows it or it looks like a person's name; elsewhere ("Vance's view on",
+    "according to X") only when the index knows it. A question typed fast ("blaire on pub hours",
+    "what did mcconnel say") finds a known person by a near spelling, in a place where a speaker stands.
     """
     text = " ".join(question.split())
     persons = known_surnames if person_surnames is None else person_surnames
@@ -137,7 +140,56 @@ def parse_question(
         surname, first = name_key(name)
         if surname and surname in persons and not _OBJECT_POSITION.search(text[: match.start()]):
             return ParsedQuestion(text, name, surname, first)
+    casual = _casual_name(text, persons, first_names or {})
+    if casual:
+        return ParsedQuestion(text, *casual)
     return ParsedQuestion(text, None, None, None, _role_phrase(text))
+
+
+# Words after which a name stands in the speaker's place ("did blair", "why is straw"), and words
+# that follow a speaker's name in a casual question ("redwood on quangos", "hewitt view on").
+_BEFORE_SPEAKER = frozenset("did does do has have had is was will would according to by from".split())
+_AFTER_SPEAKER = frozenset("on view views stance position thinks think says said wants want".split()) | frozenset(_VERBS.split("|"))
+_FUZZY_MIN_LENGTH = 5  # shorter words have too many near neighbours ("may", "fox") to guess at
+_FUZZY_CUTOFF = 85  # rapidfuzz ratio: one letter wrong or missing in a name of six or more
+
+
+def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> tuple[str, str, str | None] | None:
+    """(name as written, surname, first name) of a known person named without capitals or with a slip
+    of the keyboard, where a speaker stands: first in the question, after "did"/"is", before "on"/"say",
+    or after that person's first name."""
+    if not persons:
+        return None
+    tokens = [(m.start(), m.end(), re.sub(r"(?:'s|’s)$", "", m.group().lower())) for m in re.finditer(r"[\w'’-]+", text)]
+    for i, (start, end, word) in enumerate(tokens):
+        if _OBJECT_POSITION.search(text[:start]):
+            continue
+        options = [(word, end)]
+        if i + 1 < len(tokens):
+            options.append((f"{word}-{tokens[i + 1][2]}", tokens[i + 1][1]))  # "kilroy silk" for Kilroy-Silk
+        for typed, stop in options:
+            surname = _known_surname(typed, persons)
+            if surname is None:
+                continue
+            before = tokens[i - 1][2] if i else ""
+            after_index = i + (2 if stop != end else 1)
+            after = tokens[after_index][2] if after_index < len(tokens) else ""
+            first = before if before and before in first_names.get(surname, ()) else None
+            if i == 0 or before in _BEFORE_SPEAKER or first or after in _AFTER_SPEAKER:
+                name_start = tokens[i - 1][0] if first else start
+                return text[name_start:stop], surname, first
+    return None
+
+
+def _known_surname(word: str, persons) -> str | None:
+    if word in persons:
+        return word
+    if len(word) < _FUZZY_MIN_LENGTH or not word.replace("-", "").isalpha():
+        return None
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, list(persons), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    return found[0] if found else None
 
 
 # "Which Tory backbencher warned...", "How did the Scottish health minister respond...", "Why do head
@@ -150,8 +202,16 @@ _ROLE_SLOT = re.compile(
 _NOT_ROLES = frozenset("he she they it we you i this that these those there people anyone someone".split())
 
 
+# "At the vigil, did the president think...", "Does the Lord Chancellor accept...": the same slot after an auxiliary.
+_ROLE_AFTER_AUX = re.compile(
+    rf"\b(?:did|does|do|has|have|had|will|would)\s+(?:the\s+|a\s+|an\s+)?(?P<role>(?:[\w'’-]+\s+){{0,6}}?[\w'’-]+?)\s+"
+    rf"(?:{_VERBS}|ask|asks|accept|accepts|demand|demands|promise|attack|react|respond|want|think)\b",
+    re.I,
+)
+
+
 def _role_phrase(text: str) -> str | None:
-    match = _ROLE_SLOT.search(text)
+    match = _ROLE_SLOT.search(text) or _ROLE_AFTER_AUX.search(text)
     if not match:
         return None
     words = match.group("role").split()

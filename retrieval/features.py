@@ -1,0 +1,380 @@
+"""What the ranker sees: the candidate passages for one question, each described by a row of numbers.
+
+One question costs one query embedding, one Chroma query, one BM25 scoring per topic term and
+numpy over the candidates. What depends only on the generation (modes, neighbour windows, document
+centroids, presence matrices) is computed once per generation (`prepare`) and cached on it.
+
+The same function serves a live question and `policybot tune`, which stores its output on disk so
+that fitting and cross-validation never embed again; a change here is one re-run of `tune` away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .attribution import is_interviewer
+from .index import Generation
+from .query import ParsedQuestion, name_key, parse_question, person_like, query_text, subject_text, topic_text
+
+# Per candidate passage. The ranker's params name the ones it keeps; the rest are not computed into its score.
+FEATURES: tuple[str, ...] = (
+    "dense",  # the passage's cosine similarity to the question (asked speaker's name removed)
+    "dense_gap",  # dense minus the best dense among this question's candidates
+    "window1",  # the question against the passage with its same-document neighbours, one each side
+    "window3",  # ... three each side: roughly a 1,000-character chunk around the passage
+    "paragraph",  # ... its whole paragraph
+    "document",  # ... the document's centroid
+    "lexical",  # BM25 over the topic words, over the best BM25 of the question
+    "coverage",  # share of the topic's IDF mass in the passage or a neighbour
+    "own_coverage",  # share of the topic's IDF mass in the passage's own words (no title or speaker)
+    "doc_coverage",  # share of the topic's IDF mass anywhere in the document
+    "short_off_topic",  # shortness (1 at 0 chars, 0 from 120) of a passage holding no topic word
+    "log_length",
+    "role",  # share of an asked role's words in how the document introduces the passage's speaker
+    "reason",  # a why-question and a passage that gives a reason ("because", "so that")
+    "statement",  # someone's words, direct or reported, rather than narration
+    "direct",  # the speaker's own words
+    "speaker",  # the passage's speaker is the asked person
+    "names_asked",  # the passage's text or title names the asked person (attribution may have missed it)
+    "asks",  # the passage is itself a question
+    "interviewer",  # the passage's speaker is an interviewer
+    "after_question",  # the passage answers a question just before it: that question's similarity
+    "unattributed",
+)
+
+# Per question, for abstention: does anything here answer it at all?
+QUESTION_FEATURES: tuple[str, ...] = (
+    "top_score",  # the ranker's score of its best answer (filled in by the ranker)
+    "top_dense",  # dense of that answer
+    "top_window3",
+    "top_coverage",
+    "max_dense",  # the best dense of any candidate
+    "max_coverage",
+    "unknown_share",  # share of the subject's words that occur in no passage
+    "unknown_name",  # a full name in the topic that no passage mentions
+    "speaker_asked",  # a person is named...
+    "speaker_unknown",  # ...whom no passage is attributed to
+    "no_candidate",  # the asked person has no statement at all
+)
+
+# Connectives that state a reason or a purpose: what a "why" question asks for.
+_REASON = re.compile(
+    r"\b(?:because|so that|in order to|the reason|that's why|that is why|due to|owing to|otherwise|"
+    r"which means|that means|means that)\b",
+    re.I,
+)
+_MODE_CODE = {"none": 0, "reported": 1, "direct": 2}
+SHORT_CHARS = 120  # below this, a passage without a topic word borrows its standing from its title and neighbours
+
+
+@dataclass(frozen=True)
+class CandidateSet:
+    """One question's candidates: passage rows, a (rows x FEATURES) matrix, and the question's own features.
+
+    `speaker_match` marks the asked person's statements (all False when nobody is asked)."""
+
+    question: str
+    parsed: ParsedQuestion
+    rows: np.ndarray
+    features: np.ndarray
+    question_features: np.ndarray
+    speaker_match: np.ndarray
+
+
+class Derived:
+    """Arrays that depend only on the generation, computed once per generation."""
+
+    def __init__(self, gen: Generation):
+        n = len(gen.passages)
+        self.modes = np.fromiter((_MODE_CODE[p.mode] for p in gen.passages), dtype=np.int8, count=n)
+        self.gives_reason = np.fromiter((bool(_REASON.search(p.text)) for p in gen.passages), dtype=bool, count=n)
+        self.asks = np.fromiter((asks(p.text) for p in gen.passages), dtype=bool, count=n)
+        self.interviewer = np.fromiter((is_interviewer(p.speaker) for p in gen.passages), dtype=bool, count=n)
+        self.lengths = np.fromiter((p.end - p.start for p in gen.passages), dtype=np.float64, count=n)
+        names = {p.speaker for p in gen.passages if p.speaker}
+        keys = {name: name_key(name) for name in names}
+        self.person_surnames = frozenset(keys[name][0] for name in names if keys[name][0] and person_like(name))
+        # surname -> the first names it is known with, for finding a casually typed name ("chris fox").
+        self.first_names: dict[str, frozenset[str]] = {}
+        for name in names:
+            surname, first = keys[name]
+            if surname and person_like(name):
+                self.first_names[surname] = self.first_names.get(surname, frozenset()) | ({first} if first else set())
+        self.surname = np.array([keys[p.speaker][0] if p.speaker else "" for p in gen.passages], dtype=object)
+        self.first = np.array([(keys[p.speaker][1] or "") if p.speaker else "" for p in gen.passages], dtype=object)
+        ids = gen.source_ids
+        self.prev_same = np.zeros(n, dtype=bool)
+        self.next_same = np.zeros(n, dtype=bool)
+        if n:
+            self.prev_same[1:] = ids[1:] == ids[:-1]
+            self.next_same[:-1] = ids[:-1] == ids[1:]
+        self.document_starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if n else np.zeros(0, dtype=np.int64)
+        dim = gen.embeddings.shape[1] if n else 0
+        docs = int(ids.max()) + 1 if n else 0
+        self.centroids = _normalised(_group_sum(gen.embeddings, ids, docs, dim)) if n else np.zeros((0, dim), np.float32)
+        self.window1 = _normalised(_window_sum(gen.embeddings, ids, 1)) if n else np.zeros((0, dim), np.float32)
+        self.window3 = _normalised(_window_sum(gen.embeddings, ids, 3)) if n else np.zeros((0, dim), np.float32)
+        paragraph_keys = [(p.source, p.paragraph) for p in gen.passages]
+        number: dict[tuple[str, int], int] = {}
+        self.paragraph_ids = np.fromiter((number.setdefault(k, len(number)) for k in paragraph_keys), dtype=np.int64, count=n)
+        self.paragraphs = (
+            _normalised(_group_sum(gen.embeddings, self.paragraph_ids, len(number), dim)) if n else np.zeros((0, dim), np.float32)
+        )
+        self.title_text = [gen.documents[p.source].title.lower() for p in gen.passages]
+        self._own_terms = None
+        self._role_terms = None
+
+    def own_terms(self, gen: Generation):
+        """(passages x vocabulary) presence of each stemmed term in the passage's own words (no title, no speaker).
+
+        BM25 indexes the embedding text, where the title repeats in every passage of a document; in a long
+        transcript that makes every passage look equally on topic."""
+        if self._own_terms is None:
+            self._own_terms = _presence(gen, [p.text for p in gen.passages])
+        return self._own_terms
+
+    def role_terms(self, gen: Generation):
+        """(passages x vocabulary) presence of each stemmed term in how the passage's speaker is introduced."""
+        if self._role_terms is None:
+            self._role_terms = _presence(gen, [p.role for p in gen.passages])
+        return self._role_terms
+
+
+def _group_sum(vectors: np.ndarray, groups: np.ndarray, count: int, dim: int) -> np.ndarray:
+    out = np.zeros((count, dim), dtype=np.float32)
+    np.add.at(out, groups, vectors)
+    return out[groups]
+
+
+def _window_sum(vectors: np.ndarray, ids: np.ndarray, radius: int) -> np.ndarray:
+    """Each passage's vector plus those of up to `radius` neighbours each side in the same document."""
+    out = vectors.astype(np.float32).copy()
+    n = len(vectors)
+    for shift in range(1, radius + 1):
+        same = ids[shift:] == ids[:-shift]
+        out[shift:] += np.where(same[:, None], vectors[:-shift], 0.0)
+        out[:-shift] += np.where(same[:, None], vectors[shift:], 0.0)
+    return out[:n]
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    return (vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+
+
+def asks(text: str) -> bool:
+    return text.rstrip().rstrip("\"”’')").endswith("?")
+
+
+def _presence(gen: Generation, texts: list[str]):
+    from scipy.sparse import csr_matrix
+
+    tok = gen.bm25.tokenizer
+    ids = tok.tokenize(texts, update_vocab=False, show_progress=False, return_as="ids")
+    indptr = np.cumsum([0] + [len(x) for x in ids])
+    cols = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(indptr[-1]))
+    size = max(len(tok.get_vocab_dict()), int(cols.max()) + 1 if len(cols) else 1)
+    matrix = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(ids), size))
+    matrix.data[:] = 1.0
+    return matrix.tocsc()  # read by column: a question's few terms
+
+
+def derived(gen: Generation) -> Derived:
+    cached = gen.__dict__.get("_features_derived")
+    if cached is None:
+        cached = Derived(gen)
+        gen.__dict__["_features_derived"] = cached
+    return cached
+
+
+def prepare(gen: Generation) -> None:
+    """Build what searching this generation needs before it answers its first question."""
+    built = derived(gen)
+    if gen.passages:
+        built.own_terms(gen)
+        built.role_terms(gen)
+
+
+def parse(gen: Generation, question: str) -> ParsedQuestion:
+    built = derived(gen)
+    return parse_question(question, gen.speaker_surnames, built.person_surnames, built.first_names)
+
+
+def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexical_k: int = 60, role_rows: int = 300) -> CandidateSet:
+    """The passages worth ranking for `question`, and their features (see FEATURES, QUESTION_FEATURES)."""
+    built = derived(gen)
+    parsed = parse(gen, question)
+    query_vector = embedder.encode_query(query_text(parsed))
+    topic = topic_text(parsed)
+    term_scores = _term_scores(gen, topic)
+    lexical_scores = term_scores.sum(axis=0) if len(term_scores) else np.zeros(len(gen.passages), dtype=np.float32)
+
+    rows = set(_dense_rows(gen, query_vector, dense_k))
+    if lexical_scores.any():
+        k = min(lexical_k, len(lexical_scores))
+        rows.update(np.argpartition(-lexical_scores, k - 1)[:k].tolist())
+    speaker_rows = gen.rows_of_speaker.get(parsed.speaker_key) if parsed.speaker_key else None
+    if speaker_rows is not None:
+        rows.update(speaker_rows.tolist())
+    role_match = _idf_share(built.role_terms(gen), _term_ids(gen, parsed.role)) if parsed.role else None
+    if role_match is not None:
+        fitting = np.flatnonzero(role_match >= 0.5)
+        if len(fitting) <= role_rows:
+            rows.update(fitting.tolist())
+    rows.update([r + 1 for r in rows if built.asks[r] and built.next_same[r]])  # the answer to a question in the text
+    c = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
+    n = len(gen.passages)
+
+    dense = gen.embeddings[c] @ query_vector
+    best_lexical = float(lexical_scores.max()) if len(lexical_scores) else 0.0
+    lexical = lexical_scores[c] / best_lexical if best_lexical > 0 else np.zeros(len(c))
+    coverage = _coverage(term_scores, c, built)
+    own_share = _idf_share(built.own_terms(gen), _term_ids(gen, topic))
+    own = own_share[c] if own_share is not None else np.zeros(len(c))
+    shortness = np.clip(1.0 - built.lengths[c] / SHORT_CHARS, 0.0, 1.0)
+    modes = built.modes[c]
+    match = _speaker_matches(built, c, parsed)
+    prev = np.clip(c - 1, 0, max(n - 1, 0))
+    prev_asks = built.asks[prev] & built.prev_same[c]
+    columns = {
+        "dense": dense,
+        "dense_gap": dense - (dense.max() if len(dense) else 0.0),
+        "window1": built.window1[c] @ query_vector,
+        "window3": built.window3[c] @ query_vector,
+        "paragraph": built.paragraphs[c] @ query_vector,
+        "document": built.centroids[c] @ query_vector,
+        "lexical": lexical,
+        "coverage": coverage,
+        "own_coverage": own,
+        "doc_coverage": _document_coverage(gen, built, term_scores, c),
+        "short_off_topic": shortness * (own <= 0),
+        "log_length": np.log1p(built.lengths[c]),
+        "role": role_match[c] if role_match is not None else np.zeros(len(c)),
+        "reason": built.gives_reason[c] * float(parsed.asks_reason),
+        "statement": modes > 0,
+        "direct": modes == 2,
+        "speaker": match,
+        "names_asked": _names_asked(gen, built, c, parsed),
+        "asks": built.asks[c],
+        "interviewer": built.interviewer[c],
+        "after_question": np.where(prev_asks, gen.embeddings[prev] @ query_vector, 0.0),
+        "unattributed": built.surname[c] == "",
+    }
+    features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES]) if len(c) else np.zeros((0, len(FEATURES)))
+    asked_known = speaker_rows is not None
+    question = np.array(
+        [
+            0.0,  # top_score: the ranker's
+            0.0,  # top_dense
+            0.0,  # top_window3
+            0.0,  # top_coverage
+            float(dense.max()) if len(c) else 0.0,
+            float(coverage.max()) if len(c) else 0.0,
+            gen.bm25.unknown_share(subject_text(parsed)),
+            float(unknown_name(gen, topic)),
+            float(bool(parsed.speaker_key)),
+            float(bool(parsed.speaker_key) and not asked_known),
+            float(bool(parsed.speaker_key) and not match.any()),
+        ]
+    )
+    return CandidateSet(question, parsed, c, features, question, match.astype(bool))
+
+
+def unknown_name(gen: Generation, topic: str) -> bool:
+    """A full name that no passage mentions ("Brett Kavanaugh", "Puerto Rico"): nothing here is about it.
+    One unknown capitalised word is not enough: a paraphrase says "the Kremlin" for Putin."""
+    words = [re.sub(r"(?:'s|’s)$", "", w) for w in re.findall(r"[\w'’-]+", topic)]
+    return any(
+        a[:1].isupper() and b[:1].isupper() and not gen.bm25.knows_word(a) and not gen.bm25.knows_word(b)
+        for a, b in zip(words, words[1:])
+    )
+
+
+def _names_asked(gen: Generation, built: Derived, c: np.ndarray, parsed: ParsedQuestion) -> np.ndarray:
+    if not parsed.speaker_key:
+        return np.zeros(len(c))
+    pattern = re.compile(rf"\b{re.escape(parsed.speaker_key)}\b", re.I)
+    return np.fromiter((bool(pattern.search(gen.passages[r].text)) for r in c), dtype=np.float64, count=len(c))
+
+
+def _term_ids(gen: Generation, text: str | None) -> list[int]:
+    """Vocabulary ids of the text's known stems; bm25s maps unknown words and empty texts to the "" token."""
+    if not text:
+        return []
+    tok = gen.bm25.tokenizer
+    empty = tok.get_vocab_dict().get("")
+    ids = tok.tokenize([text], update_vocab=False, show_progress=False, return_as="ids")[0]
+    return sorted({i for i in ids if i != empty})
+
+
+def _term_scores(gen: Generation, topic: str) -> np.ndarray:
+    """BM25 score of every passage for each distinct topic term: shape (terms, passages)."""
+    terms = list(dict.fromkeys(gen.bm25.query_terms(topic)))
+    if not terms:
+        return np.zeros((0, len(gen.passages)), dtype=np.float32)
+    return np.vstack([gen.bm25.scores([t]) for t in terms]).astype(np.float32)
+
+
+def _idf(present: np.ndarray) -> np.ndarray:
+    df = present.sum(axis=1)
+    return np.where(df > 0, np.log((present.shape[1] + 1) / (df + 0.5)), 0.0)  # absent terms say nothing either way
+
+
+def _coverage(term_scores: np.ndarray, c: np.ndarray, built: Derived) -> np.ndarray:
+    """Share of the topic's IDF mass present in each candidate passage or its same-document neighbours."""
+    if not len(term_scores) or not len(c):
+        return np.zeros(len(c))
+    present = term_scores > 0
+    n = present.shape[1]
+    idf = _idf(present)
+    if idf.sum() <= 0:
+        return np.zeros(len(c))
+    here = present[:, c]
+    prev = present[:, np.clip(c - 1, 0, n - 1)] & built.prev_same[c]
+    nxt = present[:, np.clip(c + 1, 0, n - 1)] & built.next_same[c]
+    return (idf @ (here | prev | nxt)) / idf.sum()
+
+
+def _document_coverage(gen: Generation, built: Derived, term_scores: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Share of the topic's IDF mass present anywhere in each candidate's document."""
+    if not len(term_scores) or not len(c):
+        return np.zeros(len(c))
+    present = term_scores > 0
+    idf = _idf(present)
+    if idf.sum() <= 0:
+        return np.zeros(len(c))
+    in_document = np.logical_or.reduceat(present, built.document_starts, axis=1)  # (terms, documents)
+    return (idf @ in_document[:, gen.source_ids[c]]) / idf.sum()
+
+
+def _idf_share(matrix, ids: list[int]) -> np.ndarray | None:
+    """Per row of a (passages x vocabulary) presence matrix, the IDF-weighted share of the terms `ids` it holds;
+    None when no term occurs in any row."""
+    ids = [i for i in ids if i < matrix.shape[1]]
+    if not ids:
+        return None
+    columns = matrix[:, ids]
+    df = np.asarray(columns.sum(axis=0)).ravel()
+    idf = np.where(df > 0, np.log((matrix.shape[0] + 1) / (df + 0.5)), 0.0)
+    if idf.sum() <= 0:
+        return None
+    return np.asarray(columns @ idf).ravel() / idf.sum()
+
+
+def _dense_rows(gen: Generation, query_vector: np.ndarray, k: int) -> list[int]:
+    k = min(k, len(gen.passages))
+    result = gen.collection.query(query_embeddings=[query_vector.tolist()], n_results=k, include=[])
+    return [gen.row_of_id[i] for i in result["ids"][0] if i in gen.row_of_id]
+
+
+def _speaker_matches(built: Derived, c: np.ndarray, parsed: ParsedQuestion) -> np.ndarray:
+    if not parsed.speaker_key:
+        return np.zeros(len(c))
+    surname_ok = built.surname[c] == parsed.speaker_key
+    if parsed.first_name:
+        first = built.first[c]
+        # Another person with the same surname does not count; a name given without a first name does.
+        surname_ok &= (first == "") | (first == parsed.first_name)
+    return surname_ok.astype(np.float64)

@@ -1,0 +1,143 @@
+"""Fitted ranking and abstention: two logistic regressions stored as plain numbers in a JSON file.
+
+`policybot tune` writes the file; `ask`, the bot and `eval` read it. Scoring is a dot product
+over the candidates' standardised features, so loading needs no machine-learning library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .errors import PolicybotError
+from .features import FEATURES, QUESTION_FEATURES, CandidateSet
+
+FORMAT = 1
+
+
+class ParamsError(PolicybotError):
+    """A parameters file that cannot be read or was written for other features."""
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A logistic regression over named features: sigmoid(((x - mean) / scale) . coef + intercept)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def columns(self, names: tuple[str, ...]) -> list[int]:
+        return [names.index(f) for f in self.features]
+
+    def logit(self, matrix: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+        if not len(matrix):
+            return np.zeros(0)
+        x = (matrix[:, self.columns(names)] - np.asarray(self.mean)) / np.asarray(self.scale)
+        return x @ np.asarray(self.coef) + self.intercept
+
+
+@dataclass(frozen=True)
+class Params:
+    ranker: Linear
+    abstainer: Linear
+    answer_at: float  # answer when the abstainer's probability is at least this; chosen by cross-validation
+    speaker_filter: bool = True  # a named person's question is answered only from their statements
+    dense_k: int = 60  # candidates from the vector index...
+    lexical_k: int = 60  # ...and from BM25
+    max_quote_chars: int = 420  # a longer passage is cut to its sentences that carry the question's words
+    duplicate_overlap: float = 0.6  # shingle overlap above which two quotes are copies
+    notes: dict = field(default_factory=dict)  # what it was fitted on, and its cross-validated figures
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["format"] = FORMAT
+        return out
+
+    @classmethod
+    def from_json(cls, raw: dict) -> "Params":
+        if raw.get("format") != FORMAT:
+            raise ParamsError(f"parameters of format {raw.get('format')!r}; this policybot reads format {FORMAT}")
+        ranker, abstainer = Linear(**_tuples(raw["ranker"])), Linear(**_tuples(raw["abstainer"]))
+        unknown = [f for f in ranker.features if f not in FEATURES] + [f for f in abstainer.features if f not in QUESTION_FEATURES]
+        if unknown:
+            raise ParamsError(f"the parameters use features this policybot does not compute: {', '.join(unknown)}; run policybot tune again")
+        rest = {k: v for k, v in raw.items() if k not in ("ranker", "abstainer", "format")}
+        return cls(ranker=ranker, abstainer=abstainer, **rest)
+
+    def save(self, path: Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+def _tuples(raw: dict) -> dict:
+    return {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items()}
+
+
+def load(path: Path | None = None) -> Params:
+    """The parameters in `path`, or the shipped default (fitted on the shared training sets)."""
+    try:
+        if path is None:
+            text = resources.files("retrieval").joinpath("params/default.json").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return Params.from_json(json.loads(text))
+    except OSError as exc:
+        raise ParamsError(f"cannot read the parameters file {path}: {exc.strerror or exc}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ParamsError(f"{path or 'the default parameters'}: not a policybot parameters file ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class Decision:
+    order: np.ndarray  # indices into the candidate set, best first, only those that may be quoted
+    scores: np.ndarray  # the ranker's logit of each candidate (all of them)
+    answer_probability: float
+    abstain: bool
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+
+
+def eligible(cs: CandidateSet, params: Params, interviewer_column: int = FEATURES.index("interviewer")) -> np.ndarray:
+    """Which candidates may be quoted: the asked person's statements (when one is named), never an interviewer's turn."""
+    if params.speaker_filter and cs.parsed.speaker_key:
+        return cs.speaker_match.copy()
+    return cs.features[:, interviewer_column] <= 0 if len(cs.rows) else np.zeros(0, dtype=bool)
+
+
+def question_features(cs: CandidateSet, scores: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The question's features with its best answer's filled in (QUESTION_FEATURES)."""
+    q = cs.question_features.copy()
+    if len(order):
+        top = order[0]
+        q[QUESTION_FEATURES.index("top_score")] = scores[top]
+        for name, column in (("top_dense", "dense"), ("top_window3", "window3"), ("top_coverage", "coverage")):
+            q[QUESTION_FEATURES.index(name)] = cs.features[top, FEATURES.index(column)]
+    else:
+        q[QUESTION_FEATURES.index("top_score")] = -20.0
+    return q
+
+
+def decide(cs: CandidateSet, params: Params) -> Decision:
+    scores = params.ranker.logit(cs.features, FEATURES)
+    allowed = np.flatnonzero(eligible(cs, params))
+    order = allowed[np.argsort(-scores[allowed], kind="stable")]
+    q = question_features(cs, scores, order)
+    probability = sigmoid(float(params.abstainer.logit(q[None, :], QUESTION_FEATURES)[0]))
+    return Decision(order, scores, probability, abstain=not len(order) or probability < params.answer_at)
+
+
+def with_notes(params: Params, **notes) -> Params:
+    return replace(params, notes={**params.notes, **notes})

@@ -1,0 +1,370 @@
+"""`policybot tune`: fit the ranking and abstention weights on question sets, and cross-validate them.
+
+Each question set comes with its corpus. Candidates and their features are computed once per
+question and cached on disk (keyed by the index generation and this code's version), so fitting,
+cross-validation and feature selection never embed again. Cross-validation folds are grouped by
+document: no document's questions are both fitted on and checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from . import features as features_module
+from . import query as query_module
+from .errors import PolicybotError
+from .evaluate import EvalReport, EvalRow, load_rows, score, span_hits
+from .features import FEATURES, QUESTION_FEATURES, CandidateSet, candidates
+from .index import Generation
+from .models import Answer
+from .ranker import Linear, Params, decide, eligible, question_features
+from .search import answer
+
+log = logging.getLogger(__name__)
+
+FALSE_ABSTAIN_TARGET = 0.05
+DEFAULT_C = 1.0  # inverse L2 strength of both regressions
+
+
+class TuneError(PolicybotError):
+    pass
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    questions: Path
+    corpus: Path
+
+    @property
+    def name(self) -> str:
+        return Path(self.questions).stem
+
+    @classmethod
+    def parse(cls, text: str) -> "QuestionSet":
+        """`QUESTIONS.jsonl=CORPUS_DIR`."""
+        questions, sep, corpus = text.partition("=")
+        if not sep or not questions or not corpus:
+            raise TuneError(f"--set {text!r}: expected QUESTIONS.jsonl=CORPUS_DIR")
+        if not Path(corpus).is_dir():
+            raise TuneError(f"--set {text!r}: {corpus} is not a directory")
+        return cls(Path(questions), Path(corpus))
+
+
+@dataclass
+class Record:
+    """One question, its candidates and which of them hit its gold (or an `also` span)."""
+
+    set_name: str
+    row: EvalRow
+    cs: CandidateSet
+    labels: np.ndarray
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.row.doc)
+
+    @property
+    def group(self) -> str:
+        # Unanswerable questions have no document; each is its own group.
+        return f"{self.set_name}:{self.row.doc or 'none:' + self.row.id}"
+
+
+def code_version() -> str:
+    """Changes whenever candidate generation or question parsing changes: the cache is then rebuilt."""
+    digest = hashlib.sha1()
+    for module in (features_module, query_module):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def labels_for(gen: Generation, cs: CandidateSet, row: EvalRow) -> np.ndarray:
+    spans = row.spans()
+    out = np.zeros(len(cs.rows), dtype=bool)
+    for i, r in enumerate(cs.rows):
+        passage = gen.passages[r]
+        text = gen.documents[passage.source].text
+        out[i] = any(doc == passage.source and span_hits(passage.start, passage.end, text, gold) for doc, gold in spans)
+    return out
+
+
+def collect(gen: Generation, embedder, qset: QuestionSet, cache_dir: Path | None, params: Params) -> list[Record]:
+    rows = load_rows(qset.questions)
+    key = hashlib.sha1(
+        f"{gen.name}\0{code_version()}\0{params.dense_k}\0{params.lexical_k}\0".encode() + Path(qset.questions).read_bytes()
+    ).hexdigest()[:16]
+    path = Path(cache_dir) / f"{qset.name}-{key}.pkl" if cache_dir else None
+    if path is not None and path.is_file():
+        with path.open("rb") as f:
+            return pickle.load(f)
+    records = []
+    for row in rows:
+        cs = candidates(gen, embedder, row.question, params.dense_k, params.lexical_k)
+        records.append(Record(qset.name, row, cs, labels_for(gen, cs, row)))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(records, f)
+        tmp.replace(path)
+    return records
+
+
+# ---- fitting ------------------------------------------------------------------------------
+
+
+def _fit_linear(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float, balanced: bool) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    if len(set(y.tolist())) < 2:
+        # One class only (no unanswerable question to learn from): always that class.
+        return Linear(names, tuple(mean), tuple(scale), tuple(0.0 for _ in names), 20.0 if y.any() else -20.0)
+    model = LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return Linear(names, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
+                  tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]))
+
+
+def fit_ranker(records: list[Record], kept: tuple[str, ...], base: Params, c: float = DEFAULT_C) -> Linear:
+    columns = [FEATURES.index(f) for f in kept]
+    xs, ys = [], []
+    for rec in records:
+        if not rec.answerable or not rec.labels.any():
+            continue  # a question none of whose candidates hits teaches nothing about order
+        mask = eligible(rec.cs, base)
+        xs.append(rec.cs.features[mask][:, columns])
+        ys.append(rec.labels[mask])
+    if not xs:
+        raise TuneError("no answerable question has its gold among the candidates: nothing to fit")
+    return _fit_linear(np.vstack(xs), np.concatenate(ys), kept, c, balanced=True)
+
+
+def _question_matrix(records: list[Record], params: Params, kept: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    columns = [QUESTION_FEATURES.index(f) for f in kept]
+    xs = []
+    for rec in records:
+        d = decide(rec.cs, params)
+        xs.append(question_features(rec.cs, d.scores, d.order)[columns])
+    return np.array(xs), np.array([rec.answerable for rec in records])
+
+
+def fit(
+    records: list[Record],
+    kept: tuple[str, ...] = FEATURES,
+    abstain_kept: tuple[str, ...] = QUESTION_FEATURES,
+    base: Params | None = None,
+    c: float = DEFAULT_C,
+    target: float = FALSE_ABSTAIN_TARGET,
+    inner_folds: int = 4,
+) -> Params:
+    """Fit the ranker and the abstainer on `records`; the answering threshold comes from an inner
+    grouped cross-validation over the same records, so it is set on questions each fit did not see."""
+    base = base or blank_params()
+    ranker = fit_ranker(records, kept, base, c)
+    params = replace(base, ranker=ranker, answer_at=0.0)
+    abstainer = _fit_abstainer(records, params, abstain_kept, c)
+    probabilities = _inner_probabilities(records, kept, abstain_kept, base, c, inner_folds)
+    answer_at = threshold(probabilities, [rec.answerable for rec in records], target)
+    return replace(params, abstainer=abstainer, answer_at=answer_at)
+
+
+def _fit_abstainer(records: list[Record], params: Params, kept: tuple[str, ...], c: float) -> Linear:
+    x, y = _question_matrix(records, params, kept)
+    return _fit_linear(x, y, kept, c, balanced=True)
+
+
+def _inner_probabilities(records, kept, abstain_kept, base, c, folds) -> list[float]:
+    """Each record's answer probability from ranker and abstainer fitted without its group."""
+    probabilities = [0.0] * len(records)
+    for train, test in _folds(records, folds):
+        ranker = fit_ranker([records[i] for i in train], kept, base, c)
+        params = replace(base, ranker=ranker, answer_at=0.0)
+        params = replace(params, abstainer=_fit_abstainer([records[i] for i in train], params, abstain_kept, c))
+        for i in test:
+            probabilities[i] = decide(records[i].cs, params).answer_probability
+    return probabilities
+
+
+def threshold(probabilities: list[float], answerable: list[bool], target: float) -> float:
+    """The highest bar that abstains on at most `target` of the answerable questions (a probability below it abstains)."""
+    scores = sorted(p for p, a in zip(probabilities, answerable) if a)
+    if not scores:
+        return 0.0
+    allowed = int(np.floor(target * len(scores)))  # questions that may fall below the bar
+    return float(scores[allowed]) if allowed < len(scores) else 1.0
+
+
+def _folds(records: list[Record], k: int):
+    from sklearn.model_selection import GroupKFold
+
+    groups = [rec.group for rec in records]
+    k = min(k, len(set(groups)))
+    if k < 2:
+        raise TuneError("cross-validation needs questions about at least two documents")
+    return list(GroupKFold(n_splits=k).split(np.zeros(len(records)), groups=groups))
+
+
+def blank_params() -> Params:
+    zero = Linear((), (), (), (), 0.0)
+    return Params(ranker=zero, abstainer=zero, answer_at=0.0)
+
+
+# ---- cross-validation ---------------------------------------------------------------------
+
+
+@dataclass
+class CrossValidation:
+    reports: dict[str, EvalReport]  # per question set, and "all"
+    folds: int
+
+    def to_json(self) -> dict:
+        return {"folds": self.folds, "sets": {name: report.to_json() for name, report in self.reports.items()}}
+
+
+def cross_validate(
+    records: list[Record],
+    gens: dict[str, Generation],
+    folds: int = 5,
+    kept: tuple[str, ...] = FEATURES,
+    abstain_kept: tuple[str, ...] = QUESTION_FEATURES,
+    base: Params | None = None,
+    c: float = DEFAULT_C,
+    abstain: bool = True,
+    top: int = 5,
+) -> CrossValidation:
+    """Every question answered by parameters fitted without its document's questions (grouped k-fold)."""
+    base = base or blank_params()
+    answers: list[Answer | None] = [None] * len(records)
+    for train, test in _folds(records, folds):
+        fold = [records[i] for i in train]
+        if abstain:
+            params = fit(fold, kept, abstain_kept, base, c)
+        else:
+            params = replace(base, ranker=fit_ranker(fold, kept, base, c), answer_at=0.0)
+        for i in test:
+            rec = records[i]
+            decision = decide(rec.cs, params)
+            if not abstain:
+                decision = replace(decision, abstain=not len(decision.order))
+            answers[i] = answer(gens[rec.set_name], rec.cs, decision, top, params)
+    return CrossValidation(_reports(records, answers, gens), folds)
+
+
+def evaluate_params(records: list[Record], gens: dict[str, Generation], params: Params, top: int = 5) -> dict[str, EvalReport]:
+    """The figures of fixed parameters on these questions (for a check set, never the fitted one)."""
+    answers = [answer(gens[r.set_name], r.cs, decide(r.cs, params), top, params) for r in records]
+    return _reports(records, answers, gens)
+
+
+def _reports(records: list[Record], answers: list[Answer], gens: dict[str, Generation]) -> dict[str, EvalReport]:
+    out = {}
+    names = list(dict.fromkeys(r.set_name for r in records))
+    texts_all: dict[str, str] = {}
+    for name in names:
+        idx = [i for i, r in enumerate(records) if r.set_name == name]
+        texts = {source: doc.text for source, doc in gens[name].documents.items()}
+        out[name] = score([records[i].row for i in idx], [answers[i] for i in idx], texts, 0.0)
+        texts_all.update({f"{name}/{k}": v for k, v in texts.items()})
+    if len(names) > 1:
+        # Pooled: sources are prefixed with their set so that two corpora's files never collide.
+        rows = [_prefixed_row(r) for r in records]
+        pooled = [_prefixed_answer(r.set_name, a) for r, a in zip(records, answers)]
+        out["all"] = score(rows, pooled, texts_all, 0.0)
+    return out
+
+
+def _prefixed_row(rec: Record) -> EvalRow:
+    row = rec.row
+    p = rec.set_name + "/"
+    return replace(row, doc=p + row.doc if row.doc else None, also=tuple((p + d, g) for d, g in row.also))
+
+
+def _prefixed_answer(set_name: str, a: Answer) -> Answer:
+    return replace(a, quotes=[replace(q, source=f"{set_name}/{q.source}") for q in a.quotes])
+
+
+def objective(cv: CrossValidation) -> float:
+    """What feature selection maximises: finding the answer, first and in the top three, over all sets."""
+    report = cv.reports.get("all") or next(iter(cv.reports.values()))
+    return report.hit_at_1 + report.hit_at_3
+
+
+def select_features(
+    records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, c: float = DEFAULT_C, log_step=lambda m: None
+) -> tuple[str, ...]:
+    """Backward elimination: drop the feature whose removal helps the cross-validated objective most,
+    while one does not hurt it; a feature stays only if the figure says so."""
+    kept = FEATURES
+    best = objective(cross_validate(records, gens, folds, kept, base=base, c=c, abstain=False))
+    log_step(f"all {len(kept)} features: {best:.3f}")
+    while len(kept) > 1:
+        trials = []
+        for name in kept:
+            trial = tuple(f for f in kept if f != name)
+            trials.append((objective(cross_validate(records, gens, folds, trial, base=base, c=c, abstain=False)), name, trial))
+        value, name, trial = max(trials, key=lambda t: t[0])
+        if value < best:
+            break
+        log_step(f"without {name}: {value:.3f}")
+        best, kept = value, trial
+    return kept
+
+
+def select_question_features(
+    records: list[Record], gens: dict[str, Generation], kept: tuple[str, ...], base: Params, folds: int = 5, c: float = DEFAULT_C, log_step=lambda m: None
+) -> tuple[str, ...]:
+    """The same elimination for abstention, judged by abstentions on unanswerable questions
+    (the answering bar keeps false abstentions at the target)."""
+
+    def value(chosen):
+        report = cross_validate(records, gens, folds, kept, chosen, base, c).reports
+        pooled = report.get("all") or next(iter(report.values()))
+        return pooled.abstain - max(0.0, pooled.false_abstain - FALSE_ABSTAIN_TARGET) * 4 + 0.5 * pooled.hit_at_3
+
+    chosen = QUESTION_FEATURES
+    best = value(chosen)
+    log_step(f"abstention, all {len(chosen)} features: {best:.3f}")
+    while len(chosen) > 1:
+        trials = [(value(tuple(f for f in chosen if f != name)), name) for name in chosen]
+        v, name = max(trials)
+        if v < best:
+            break
+        log_step(f"abstention without {name}: {v:.3f}")
+        best, chosen = v, tuple(f for f in chosen if f != name)
+    return chosen
+
+
+# ---- the command ---------------------------------------------------------------------------
+
+
+def open_sets(sets: list[QuestionSet], embedder, index_root: Path, cache_dir: Path | None, base: Params):
+    """Index each set's corpus (incrementally, under `index_root`) and collect its questions' candidates."""
+    from .engine import Engine
+    from .search import prepare
+
+    records: list[Record] = []
+    gens: dict[str, Generation] = {}
+    for qset in sets:
+        if qset.name in gens:
+            raise TuneError(f"two question sets are named {qset.name}; rename one file")
+        tag = hashlib.sha1(str(Path(qset.corpus).resolve()).encode()).hexdigest()[:10]
+        engine = Engine(qset.corpus, Path(index_root) / tag, embedder=embedder, params=base)
+        engine.ingest()
+        gen = engine.generation
+        prepare(gen)
+        gens[qset.name] = gen
+        records.extend(collect(gen, embedder, qset, cache_dir, base))
+    return records, gens
+
+
+def summary(reports: dict[str, EvalReport]) -> dict:
+    keys = ("hit_at_1", "hit_at_3", "speaker_at_1", "abstain", "false_abstain", "mean_quote_chars")
+    return {name: {k: round(getattr(r, k), 3) for k in keys} for name, r in reports.items()}
