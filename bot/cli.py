@@ -88,10 +88,17 @@ def ask(
 def _print_answer(answer) -> None:
     if answer.abstained:
         print("I found no statement about that in the corpus.")
+        if answer.nearest:
+            print(f"Closest statements by {answer.asked_speaker or answer.nearest[0].speaker} (these may not answer the question):")
+            _print_quotes(answer.nearest)
         if answer.nearest_topics:
             print("Nearest topics (not a match): " + "; ".join(answer.nearest_topics))
         return
-    for n, quote in enumerate(answer.quotes, 1):
+    _print_quotes(answer.quotes)
+
+
+def _print_quotes(quotes) -> None:
+    for n, quote in enumerate(quotes, 1):
         print(f"{n}. “{quote.text}”")
         who = quote.speaker or "unattributed"
         where = ", ".join(x for x in (quote.title, quote.outlet, quote.published) if x)

@@ -219,8 +219,27 @@ def answer_embed(answer: Answer) -> discord.Embed:
     return embed
 
 
+NEAREST_HEADING = "Closest statements by {who} (these may NOT answer your question)"
+_NEAREST_QUOTE_CHARS = 300
+
+
 def _abstain_embed(answer: Answer, question: str) -> discord.Embed:
     embed = discord.Embed(title=f"Q: {question}", description=NO_MATCH, colour=_COLOUR_ABSTAIN)
+    if answer.nearest:
+        # Each statement is cut to share one field; the field and the embed stay under Discord's limits.
+        room = max(80, FIELD_VALUE_LIMIT // len(answer.nearest) - 4)
+        blocks, used = [], 0
+        for quote in answer.nearest:
+            citation = truncate(_citation(quote, with_link=False), max(40, room // 2))
+            body = fit_escaped(quote.text, min(_NEAREST_QUOTE_CHARS, max(20, room - len(citation) - 4)))
+            block = block_quote(body) + "\n" + citation
+            if used + len(block) + 2 > FIELD_VALUE_LIMIT:
+                break
+            blocks.append(block)
+            used += len(block) + 2
+        if blocks:
+            who = truncate(answer.asked_speaker or answer.nearest[0].speaker or "the person asked about", 100)
+            embed.add_field(name=truncate(NEAREST_HEADING.format(who=escape(who)), FIELD_NAME_LIMIT), value="\n\n".join(blocks), inline=False)
     topics = [t for t in answer.nearest_topics if t and t.strip()]
     if topics:
         lines, used = [], 0

@@ -87,3 +87,30 @@ def test_eval_answers_from_the_corpus_as_it_is_not_a_stale_index(tmp_path, make_
     questions.write_text(json.dumps(row))
     report = evaluate(make_engine(corpus), load_rows(questions))
     assert report.hit_at_1 == 1.0 and report.false_abstain == 0.0
+
+
+def test_a_quote_overlapping_an_also_span_is_a_hit_and_every_figure_is_reported_per_kind():
+    other = "Second file. Its copy of the same words lives here."
+    also = "Its copy of the same words lives here."
+    r = EvalRow("x", "q?", "Doe", "a.txt", GOLD, "casual", also=(("b.txt", also),))
+    copy = Quote(also, "b.txt", other.index(also), len(other), "t", None, None, None, "Jane Doe", 1.0)
+    elsewhere = Quote("Second file.", "b.txt", 0, 12, "t", None, None, None, "Jane Doe", 1.0)
+    texts = {"a.txt": TEXT, "b.txt": other}
+    assert hits(copy, r, other) and not hits(elsewhere, r, other)
+    rows = [r, row("s1"), row("u1", doc=None, kind="unanswerable")]
+    answers = [Answer("q", False, [elsewhere, copy]), Answer("q", True, []), Answer("q", True, [])]
+    report = score(rows, answers, texts, 0.0)
+    casual, speaker, unanswerable = report.by_kind["casual"], report.by_kind["speaker"], report.by_kind["unanswerable"]
+    assert casual["hit@1"] == 0.0 and casual["hit@3"] == 1.0 and casual["mrr@5"] == 0.5 and casual["speaker@1"] == 1.0
+    assert casual["false_abstain"] == 0.0 and casual["mean_quote_chars"] == (len(also) + 12) / 2 and casual["verbatim"] == 1.0
+    assert speaker["false_abstain"] == 1.0 and "abstain" not in speaker
+    assert unanswerable["abstain"] == 1.0 and "hit@1" not in unanswerable
+    assert "casual" in report.table() and "false_abstain" in report.table()
+
+
+def test_load_rows_reads_also_spans(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"id": "a", "question": "q?", "speaker": None, "doc": "a.txt", "gold": GOLD, "kind": "topic",
+                                "also": [{"doc": "b.txt", "gold": "copy"}]}))
+    (loaded,) = load_rows(path)
+    assert loaded.also == (("b.txt", "copy"),) and loaded.spans() == [("a.txt", GOLD), ("b.txt", "copy")]

@@ -93,3 +93,19 @@ def test_subject_text_keeps_what_a_statement_must_be_about():
     assert subject_text(parse_question("How did Jane Roe defend the new tariffs?", {"roe"})) == "new tariffs?"
     assert subject_text(parse_question("Did any president talk about regulating crypto?")) == "any regulating crypto?"
     assert subject_text(parse_question("How did the Scottish health minister respond to the smoking ban?")) == "to smoking ban?"
+
+
+def test_casual_names_lower_case_typos_and_roles():
+    people = frozenset({"marsh", "okafor", "mcdonnell", "lal"})
+    firsts = {"marsh": frozenset({"helen"}), "lal": frozenset({"priya"})}
+    for question, key in [
+        ("okefr on school dinners", None),  # two slips: too far from any known name
+        ("okaforr on school dinners", "okafor"),
+        ("what did mcdonnel tell the pupils about buses", "mcdonnell"),
+        ("why is marsh cutting routes", "marsh"),
+        ("helen marsh view on flood barriers", "marsh"),
+        ("priya lal on sunday opening", "lal"),
+        ("what will happen to the salt marsh", None),  # a topic word, not in a speaker's place
+    ]:
+        assert parse_question(question, people, people, firsts).speaker_key == key, question
+    assert parse_question("At the vigil, did the council leader think the town was safe?", people, people).role == "council leader"

@@ -106,6 +106,30 @@ def test_random_abstentions_fit(seed):
     assert embed.description == render.NO_MATCH
 
 
+@pytest.mark.parametrize("seed", range(100))
+def test_random_abstentions_with_nearest_statements_fit(seed):
+    rng = random.Random(seed)
+    answer = Answer(
+        question=rand_text(rng, 0, 3000),
+        abstained=True,
+        asked_speaker=rng.choice([None, "X" * 500, "Jane Doe"]),
+        nearest=[rand_quote(rng) for _ in range(rng.randint(1, 6))],
+        nearest_topics=[rand_text(rng, 0, 800) for _ in range(rng.randint(0, 40))],
+    )
+    embed = render.answer_embed(answer)
+    assert_valid(embed)
+    assert embed.description == render.NO_MATCH
+
+
+def test_nearest_statements_are_a_separate_section_labelled_as_maybe_not_answering():
+    said = rand_quote(random.Random(1))
+    embed = render.answer_embed(Answer("q", True, [], "Jane Doe", nearest_topics=["Harbor dredging"], nearest=[said]))
+    statements, topics = embed.to_dict()["fields"]
+    assert "Jane Doe" in statements["name"] and "may NOT answer" in statements["name"]
+    assert unescape(quoted_bodies(statements["value"])[0]).rstrip("…").strip() in said.text
+    assert "Harbor dredging" in topics["value"] and embed.description == render.NO_MATCH
+
+
 def test_nearest_topics_are_labelled_as_not_matching():
     embed = render.answer_embed(Answer("q", True, nearest_topics=["Harbor dredging", "School lunches"]))
     (field,) = embed.to_dict()["fields"]

@@ -1,0 +1,137 @@
+"""`policybot tune` on a small invented question set: it writes parameters that `ask` then uses;
+and an abstention on a known person shows their nearest statements."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEED_FILE
+from .test_cli import run
+
+DOCS = {
+    "2005-03-01-bus-routes.txt": (
+        "speaker: Helen Marsh",
+        "Council to cut rural bus routes",
+        [
+            "We have to cut the rural routes because the fuel subsidy has been halved.",
+            "Villages will keep a dial-a-ride minibus twice a week.",
+            "I know that older people depend on these buses to reach the surgery.",
+        ],
+    ),
+    "2005-03-02-school-meals.txt": (
+        "speaker: Tom Okafor",
+        "Head teacher on school dinners",
+        [
+            "Every pupil will get a free piece of fruit at lunch from September.",
+            "We are banning fizzy drinks from the vending machines in the school hall.",
+            "Parents have told us that the portions were too small last term.",
+        ],
+    ),
+    "2005-03-03-flood-defences.txt": (
+        "speaker: Helen Marsh",
+        "New flood barrier for the river town",
+        [
+            "The new barrier will protect four hundred homes on the riverbank.",
+            "Insurers told us they would stop covering the street without it.",
+            "Work on the concrete wall starts in the spring and lasts two years.",
+        ],
+    ),
+    "2005-03-04-libraries.txt": (
+        "speaker: Priya Lal",
+        "Libraries to open on Sundays",
+        [
+            "Our libraries will open on Sunday afternoons for the first time.",
+            "Volunteers from the reading club will staff the Sunday shifts.",
+            "Children asked for somewhere quiet to do homework at the weekend.",
+        ],
+    ),
+}
+
+QUESTIONS = [
+    ("b1", "Why is Helen Marsh cutting the rural bus routes?", "Marsh", "2005-03-01-bus-routes.txt", 0, "why"),
+    ("b2", "what did marsh say about the minibus for villages", "Marsh", "2005-03-01-bus-routes.txt", 1, "casual"),
+    ("s1", "What did Tom Okafor say about fruit at lunch?", "Okafor", "2005-03-02-school-meals.txt", 0, "speaker"),
+    ("s2", "okafor on fizzy drinks", "Okafor", "2005-03-02-school-meals.txt", 1, "casual"),
+    ("s3", "What did the head teacher say about portion sizes?", "Okafor", "2005-03-02-school-meals.txt", 2, "role"),
+    ("f1", "How many homes will the flood barrier protect, according to Marsh?", "Marsh", "2005-03-03-flood-defences.txt", 0, "speaker"),
+    ("f2", "What did Helen Marsh say about insurance cover for the street?", "Marsh", "2005-03-03-flood-defences.txt", 1, "speaker"),
+    ("l1", "What did Priya Lal say about opening libraries on Sundays?", "Lal", "2005-03-04-libraries.txt", 0, "speaker"),
+    ("l2", "Who will staff the Sunday library shifts?", "Lal", "2005-03-04-libraries.txt", 1, "topic"),
+    ("u1", "What did Priya Lal say about nuclear submarines?", "Lal", None, None, "unanswerable"),
+    ("u2", "What has been said about the price of gold bullion?", None, None, None, "unanswerable"),
+    ("u3", "What did Tom Okafor say about motorway tolls?", "Okafor", None, None, "unanswerable"),
+]
+
+
+def write_set(root: Path) -> tuple[Path, Path]:
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    for name, (front, title, sentences) in DOCS.items():
+        (corpus / name).write_text(f"---\ntitle: {title}\n{front}\n---\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
+    questions = root / "invented.jsonl"
+    lines = []
+    for id_, question, speaker, doc, sentence, kind in QUESTIONS:
+        gold = DOCS[doc][2][sentence] if doc else None
+        lines.append(json.dumps({"id": id_, "question": question, "speaker": speaker, "doc": doc, "gold": gold, "kind": kind}))
+    questions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return questions, corpus
+
+
+def test_tune_writes_parameters_that_ask_then_uses(tmp_path):
+    questions, corpus = write_set(tmp_path)
+    params = tmp_path / "fitted.json"
+    work = ["--cache", str(tmp_path / "cache"), "--index-root", str(tmp_path / "tune-index")]
+    result = run("tune", "--set", f"{questions}={corpus}", "--out", str(params), "--cv", "2", "--json", *work)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["params"] == str(params)
+    folds = report["cv"]["sets"]["invented"]
+    assert folds["questions"] == len(QUESTIONS) and set(folds["by_kind"]) == {"why", "casual", "speaker", "role", "topic", "unanswerable"}
+    fitted = json.loads(params.read_text())
+    assert fitted["ranker"]["features"] and len(fitted["ranker"]["coef"]) == len(fitted["ranker"]["features"])
+    assert fitted["notes"]["fitted_on"] == {"invented": len(QUESTIONS)}
+
+    index = tmp_path / "index"
+    ask = ["ask", "--json", "--corpus", str(corpus), "--index", str(index), "What did Tom Okafor say about fruit at lunch?"]
+    answered = run(*ask, env_extra={"POLICYBOT_PARAMS": str(params)})
+    assert answered.returncode == 0, answered.stderr
+    answer = json.loads(answered.stdout)
+    assert not answer["abstained"] and "fruit" in answer["quotes"][0]["text"] and answer["nearest"] == []
+
+    # The same file with an answering bar no answer clears: ask reads it, and abstains.
+    fitted["answer_at"] = 1.01
+    params.write_text(json.dumps(fitted))
+    refused = run(*ask, env_extra={"POLICYBOT_PARAMS": str(params)})
+    assert refused.returncode == 0, refused.stderr
+    assert json.loads(refused.stdout)["abstained"] is True
+
+    broken = run(*ask, env_extra={"POLICYBOT_PARAMS": str(tmp_path / "missing.json")})
+    assert broken.returncode == 2 and "parameters" in broken.stderr
+
+
+@pytest.fixture
+def seed_engine(make_engine, corpus):
+    built = make_engine(corpus)
+    built.load()
+    return built
+
+
+def test_abstaining_on_a_known_person_shows_their_nearest_statements(seed_engine):
+    answer = seed_engine.ask("What did Vance say about the boiling point of tin?")
+    assert answer.abstained and answer.quotes == []
+    assert answer.nearest and all("Vance" in (q.speaker or "") for q in answer.nearest)
+    for quote in answer.nearest:
+        assert seed_engine.generation.documents[quote.source].text[quote.start : quote.end] == quote.text
+    assert answer.to_json()["nearest"][0]["speaker"] == answer.nearest[0].speaker
+    unknown = seed_engine.ask("What has been said about the boiling point of tin?")
+    assert unknown.abstained and unknown.nearest == []  # nobody named: no one's statements to show
+
+
+def test_a_casual_lower_case_name_finds_the_person(seed_engine):
+    answer = seed_engine.ask("vance on discipline")
+    assert answer.asked_speaker and not answer.abstained
+    assert all("Vance" in (q.speaker or "") for q in answer.quotes)
+    assert any(SEED_FILE == q.source for q in answer.quotes)
