@@ -271,6 +271,7 @@ def tune(
     say(f"{len(records)} questions from {len(question_sets)} set(s); {sum(r.labels.any() for r in records)} with their answer among the candidates")
     kept, abstain_kept = t.FEATURES, t.QUESTION_FEATURES
     if select:
+        base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say)
         kept = t.select_features(records, gens, base, max(cv, 5), log_step=say)
         abstain_kept = t.select_question_features(records, gens, kept, base, max(cv, 5), log_step=say)
         say(f"kept: {', '.join(kept)}; for abstention: {', '.join(abstain_kept)}")

@@ -58,6 +58,9 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "speaker_asked",  # a person is named...
     "speaker_unknown",  # ...whom no passage is attributed to
     "no_candidate",  # the asked person has no statement at all
+    "speaker_topic",  # share of the topic's IDF mass anywhere in the asked person's statements (1 when nobody is asked)
+    "top_own_coverage",  # the best answer's share of the topic in its own words
+    "max_doc_coverage",  # the best share of the topic in any candidate's document
 )
 
 # Connectives that state a reason or a purpose: what a "why" question asks for.
@@ -123,7 +126,6 @@ class Derived:
         self.paragraphs = (
             _normalised(_group_sum(gen.embeddings, self.paragraph_ids, len(number), dim)) if n else np.zeros((0, dim), np.float32)
         )
-        self.title_text = [gen.documents[p.source].title.lower() for p in gen.passages]
         self._own_terms = None
         self._role_terms = None
 
@@ -264,7 +266,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     }
     features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES]) if len(c) else np.zeros((0, len(FEATURES)))
     asked_known = speaker_rows is not None
-    question = np.array(
+    per_question = np.array(
         [
             0.0,  # top_score: the ranker's
             0.0,  # top_dense
@@ -277,9 +279,26 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
             float(bool(parsed.speaker_key)),
             float(bool(parsed.speaker_key) and not asked_known),
             float(bool(parsed.speaker_key) and not match.any()),
+            _speaker_topic(built.own_terms(gen), speaker_rows, _term_ids(gen, topic)) if parsed.speaker_key else 1.0,
+            0.0,  # top_own_coverage: the ranker's
+            float(columns["doc_coverage"].max()) if len(c) else 0.0,
         ]
     )
-    return CandidateSet(question, parsed, c, features, question, match.astype(bool))
+    return CandidateSet(question, parsed, c, features, per_question, match.astype(bool))
+
+
+def _speaker_topic(own_terms, speaker_rows: np.ndarray | None, ids: list[int]) -> float:
+    """Share of the topic's IDF mass (over the whole corpus) that the person's own statements contain."""
+    ids = [i for i in ids if i < own_terms.shape[1]]
+    if speaker_rows is None or not len(speaker_rows) or not ids:
+        return 0.0
+    columns = own_terms[:, ids]
+    df = np.asarray(columns.sum(axis=0)).ravel()
+    idf = np.where(df > 0, np.log((own_terms.shape[0] + 1) / (df + 0.5)), 0.0)
+    if idf.sum() <= 0:
+        return 0.0
+    said = np.asarray(columns[speaker_rows].sum(axis=0)).ravel() > 0
+    return float(idf @ said / idf.sum())
 
 
 def unknown_name(gen: Generation, topic: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from .errors import PolicybotError
 from .features import FEATURES, QUESTION_FEATURES, CandidateSet
 
 FORMAT = 1
+DEFAULT_PATH = Path(__file__).with_name("params") / "default.json"  # shipped as package data
 
 
 class ParamsError(PolicybotError):
@@ -87,10 +87,7 @@ def _tuples(raw: dict) -> dict:
 def load(path: Path | None = None) -> Params:
     """The parameters in `path`, or the shipped default (fitted on the shared training sets)."""
     try:
-        if path is None:
-            text = resources.files("retrieval").joinpath("params/default.json").read_text(encoding="utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
+        text = Path(path or DEFAULT_PATH).read_text(encoding="utf-8")
         return Params.from_json(json.loads(text))
     except OSError as exc:
         raise ParamsError(f"cannot read the parameters file {path}: {exc.strerror or exc}") from exc
@@ -123,7 +120,7 @@ def question_features(cs: CandidateSet, scores: np.ndarray, order: np.ndarray) -
     if len(order):
         top = order[0]
         q[QUESTION_FEATURES.index("top_score")] = scores[top]
-        for name, column in (("top_dense", "dense"), ("top_window3", "window3"), ("top_coverage", "coverage")):
+        for name, column in (("top_dense", "dense"), ("top_window3", "window3"), ("top_coverage", "coverage"), ("top_own_coverage", "own_coverage")):
             q[QUESTION_FEATURES.index(name)] = cs.features[top, FEATURES.index(column)]
     else:
         q[QUESTION_FEATURES.index("top_score")] = -20.0

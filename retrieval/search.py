@@ -47,7 +47,8 @@ def answer(gen: Generation, cs: CandidateSet, decision: Decision, top: int, para
     titles = _nearest_titles(gen, [_Candidate(int(cs.rows[i]), float(decision.scores[i])) for i in everything])
     # A person the corpus knows, asked about something they may not have said: their closest statements,
     # shown apart from the answer and labelled as possibly not answering.
-    nearest = _select_quotes(gen, built, ranked, cs.parsed, top, params) if cs.parsed.speaker_key and cs.speaker_match.any() else []
+    theirs = [_Candidate(int(cs.rows[i]), float(decision.scores[i])) for i in decision.order if cs.speaker_match[i]][: max(top * 8, 24)]
+    nearest = _select_quotes(gen, built, theirs, cs.parsed, top, params) if cs.parsed.speaker_key else []
     return Answer(cs.question, True, [], cs.parsed.speaker, nearest_topics=titles, nearest=nearest)
 
 
