@@ -230,6 +230,24 @@ def _initials(words: str) -> str:
     return "".join(w[0] for w in words.split() if w[:1].isupper())
 
 
+def _acronyms(text: str, start: int, end: int) -> dict[str, str]:
+    """Acronyms the article spells out: "National Audit Office (NAO)", or a capitalised name whose
+    initials are an acronym it also uses ("the National Audit Office" ... "the NAO report")."""
+    found = {m.group(2): m.group(1).strip() for m in _ACRONYM_RE.finditer(text, start, end) if _initials(m.group(1)) == m.group(2)}
+    used = set(re.findall(r"\b[A-Z]{2,6}\b", text[start:end]))
+    spelled: dict[str, set[str]] = {}
+    for m in _CHAIN_RE.finditer(text, start, end):
+        words = [w for w in m.group(0).split() if w.lower() != "the"]
+        if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
+            spelled.setdefault(_initials(" ".join(words)), set()).add(" ".join(_clean_tok(w) for w in words))
+    for acronym in used - set(found):
+        names = spelled.get(acronym, set())
+        if len(names) == 1:
+            found[acronym] = names.pop()
+    return found
+
+
+_NOUN_GENDER = {"spokesman": "m", "chairman": "m", "congressman": "m", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f"}
 _MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
 _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
 
@@ -242,7 +260,7 @@ class _People:
         self.roles: list[tuple[str, str]] = []  # (role phrase lowercased, canonical)
         self.genders: dict[str, str] = {}
         self.mentions: list[tuple[int, list[str]]] = []  # (offset, name) of each person named
-        self.acronyms = {m.group(2): m.group(1).strip() for m in _ACRONYM_RE.finditer(text, start, end) if _initials(m.group(1)) == m.group(2)}
+        self.acronyms = _acronyms(text, start, end)
         for m in _GENDERED_RE.finditer(text, start, end):
             key = _clean_tok(m.group(2)).lower()
             g = "m" if m.group(1).lower().rstrip(".") in _MALE_TITLES else "f"
@@ -280,7 +298,10 @@ class _People:
 
     def gender(self, name: str) -> str | None:
         """"m" or "f" when the article gives it with an honorific ("Mr Hale", "Ms Hale"), else None."""
-        return self.genders.get(name.split()[-1].lower()) if name.split() else None
+        if not name.split():
+            return None
+        last = name.split()[-1].lower()
+        return _NOUN_GENDER.get(last) or self.genders.get(last)
 
     def add(self, name: list[str]) -> None:
         key = name[-1].lower()
@@ -610,6 +631,9 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if phrase.pronoun:
         return _Ref("pron", phrase.words[0].lower(), True)
     words = list(phrase.words)
+    if phrase.of and phrase.of[-1].lower() in _PERSON_NOUNS and words[-1].lower() not in _PERSON_NOUNS:
+        # a misattached head: "A Department [for Education and Skills spokeswoman]"
+        words, phrase = words + list(phrase.of), Phrase(tuple(words + list(phrase.of)), appositives=phrase.appositives)
     ref = _np_ref(words)
     if (ref is None or ref.kind == "desc") and words and words[-1][:1].isupper():
         # "North Devon landowner Giles Bradshaw": the name is the capitalised run after the last lower-case word
@@ -630,11 +654,19 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
             return other
         if ref is not None and ref.kind == "name" and other.kind in ("role", "desc"):
             people.roles.append((other.value.lower(), people.canonical(ref.name or ref.value.split())))
-    if ref is not None and ref.kind in ("role", "desc") and phrase.of:
-        # "a spokesman for the Home Office", "the chairman of the Commons committee"
-        body = [w for w in phrase.of[1:] if w.lower() not in ("the", "a", "an")]
-        if body and any(w[:1].isupper() for w in body):
-            return _Ref("desc", " ".join(body + [ref.value]), ref.person)
+    if ref is not None and ref.kind in ("role", "desc") and ref.person:
+        head = ref.value.split()[-1].lower()
+        definite = words[0].lower() == "the"
+        if head in _SOURCE_HEADS or not definite:
+            if phrase.of:
+                # "a spokesman for the Home Office": an unnamed source, described
+                body = [w for w in phrase.of[1:] if w.lower() not in ("the", "a", "an")]
+                if body and any(w[:1].isupper() for w in body):
+                    return _Ref("desc", " ".join(body + [ref.value]), True)
+            return ref
+        # "the MP for Ealing North", "the Scottish National Party's parliamentary leader": one person
+        # holding an office, whom only the article can name
+        return _Ref("role", " ".join([ref.value] + list(phrase.of)), True)
     return ref
 
 
@@ -757,6 +789,12 @@ def _resolve_description(phrase: str, people: "_People") -> str | None:
     if words and words[-1].lower() in _DOCUMENT_HEADS:
         body = [w for w in words[:-1] if w[:1].isupper()]
         return people.expand(" ".join(body)) if body else None
+    if words and words[-1].lower() in _SOURCE_HEADS:
+        # "a spokesman for the Anti-Fraud Office" when the article names one spokesman ("spokesman Jo Bloggs")
+        described = {w.lower() for w in words}
+        named = {c for r, c in people.roles if r.split()[-1] == words[-1].lower() and set(r.split()) <= described}
+        if len(named) == 1:
+            return people.canonical(named.pop().split())
     return people.expand(phrase)
 
 

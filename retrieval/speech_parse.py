@@ -34,7 +34,7 @@ SPEECH_FORMS = frozenset(
     announces announced accuse accuses accused hint hints hinted believe believes believed think thinks
     thought feel feels felt agree agrees agreed disagree disagreed find finds found conclude concludes
     concluded describe describes described dismiss dismissed reject rejected promise promises promised
-    vow vows vowed confess confesses confessed pledge pledged pledges call calls called defend defended defends criticise criticised
+    vow vows vowed confess confesses confessed pledge pledged pledges defend defended defends criticise criticised
     criticised criticize criticized attack attacked welcome welcomed welcomes describe insisted""".split()
 )
 # Thinking and finding are reported speech only with a clause after them ("she believed the majority
