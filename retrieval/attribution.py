@@ -202,6 +202,13 @@ def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if _is_role(t, nxt):
             last_role = i
+    if last_role == len(toks) - 1 and len(toks) >= 2 and toks[-1][:1].isupper():
+        # "Sir Andrew Green", "Karen Chair": a first name before the role word makes it a surname
+        j = len(toks) - 2
+        while j >= 0 and toks[j][:1].isupper() and not _is_role(toks[j], toks[j + 1]) and toks[j].lower() not in _STOP:
+            j -= 1
+        if j < len(toks) - 2 and any(t.lower() not in _HONORIFICS and t.lower() not in _TITLES_KEPT for t in toks[j + 1 : -1]):
+            last_role = j
     roles = toks[: last_role + 1]
     name = [t for t in toks[last_role + 1 :] if t.lower() not in _HONORIFICS]
     return roles, name, definite
@@ -703,7 +710,7 @@ def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Pars
         subject_is_person = candidate is not None
         if candidate is None and frac[j] < 0.5:
             phrase = parsed.subject(j)
-            if phrase is not None and not phrase.pronoun:
+            if phrase is not None and not phrase.pronoun and not phrase.possessive:
                 ref = _phrase_ref(phrase, people)
                 if ref is not None and ref.person:
                     subject_is_person = True

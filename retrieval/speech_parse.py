@@ -55,6 +55,7 @@ class Phrase:
     pronoun: bool = False
     appositives: tuple[tuple[str, ...], ...] = ()  # "Karen March, the shadow housing secretary," -> the role
     of: tuple[str, ...] = ()  # "a spokesman for the Home Office" -> ("for", "the", "Home", "Office")
+    possessive: bool = False  # "London's Evening Standard": a place's or person's something, not a person
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,10 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
             continue
         if tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos"):
             continue  # "the said plan", "a call": not a verb here
-        if tok.lower_ in _NEEDS_CLAUSE and not any(c.dep_ == "ccomp" for c in tok.children):
-            continue
+        if tok.lower_ in _NEEDS_CLAUSE and not (tok.dep_ in ("ROOT", "conj") and any(c.dep_ == "ccomp" for c in tok.children)):
+            continue  # "why she thinks doctors leave" inside another clause reports nobody
+        if any(c.lower_ in ("why", "how", "whether", "if") and c.dep_ in ("advmod", "mark") for c in tok.children):
+            continue  # "why she thinks...", "how he said it": an embedded question, not a report
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
             continue  # "it was said", "he is said to": no speaker
         found_verb = True
@@ -149,7 +152,8 @@ def _phrase(head) -> Phrase:
         elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
             of = _words(list(child.subtree))
     # a poss chain ("The Scottish National Party's parliamentary leader") is kept in `words`
-    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of)
+    possessive = any(t.dep_ == "case" for t in left)
+    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=possessive)
 
 
 def _words(tokens) -> tuple[str, ...]:
