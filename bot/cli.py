@@ -217,12 +217,30 @@ def verify(
 @app.command(name="eval")
 @_guarded
 def evaluate(
-    questions: Path = typer.Argument(..., help="JSONL rows {id, question, speaker, doc, gold, kind}"),
+    questions: Optional[Path] = typer.Argument(None, help="JSONL rows {id, question, speaker, doc, gold, kind}"),
     corpus: Optional[Path] = CorpusOpt,
     index: Optional[Path] = IndexOpt,
     as_json: bool = JsonOpt,
+    attribution: Optional[Path] = typer.Option(
+        None, "--attribution", help="Score speaker attribution on a gold JSONL file {id, doc, text, speaker, mode} instead."
+    ),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="With --attribution: list every miss."),
 ):
-    """Measure hit@1, hit@3, MRR@5, speaker@1 and abstention on a question set."""
+    """Measure hit@1, hit@3, MRR@5, speaker@1 and abstention on a question set, or attribution on a gold file."""
+    if attribution is not None:
+        if questions is not None:
+            _fail("give either a question file or --attribution GOLD.jsonl, not both")
+        from retrieval.attribution_eval import load_gold, score_gold
+
+        settings = _settings(corpus, index)
+        report = score_gold(load_gold(attribution), settings.corpus)
+        if as_json:
+            print(json.dumps(report.to_json(), ensure_ascii=False))
+        else:
+            print(report.table(verbose=verbose))
+        return
+    if questions is None:
+        _fail("missing the question file (or --attribution GOLD.jsonl)")
     from retrieval.evaluate import evaluate as run_eval, load_rows
 
     settings = _settings(corpus, index)
@@ -233,6 +251,38 @@ def evaluate(
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         print(report.table())
+
+
+@app.command()
+@_guarded
+def attribute(
+    files: list[Path] = typer.Argument(..., help="Files to read (.txt, .md, .html)"),
+    corpus: Optional[Path] = CorpusOpt,
+    as_json: bool = JsonOpt,
+):
+    """How policybot reads an article: each sentence with its speaker and mode. Needs no index or model."""
+    from retrieval.attribution_eval import read_source, speaker_summary
+
+    settings = _settings(corpus, None)
+    for path in files:
+        doc, sentences = read_source(path, settings.corpus)
+        if as_json:
+            rows = [
+                {"text": doc.text[s.start : s.end], "start": s.start, "end": s.end, "speaker": s.speaker, "mode": s.mode}
+                for s in sentences
+            ]
+            print(json.dumps({"source": doc.source, "sentences": rows}, ensure_ascii=False))
+            continue
+        print(f"{doc.source}: {doc.title}")
+        for s in sentences:
+            who = s.speaker or "-"
+            print(f"  [{s.mode:8}] {who[:30]:30}  {' '.join(doc.text[s.start : s.end].split())}")
+        print("  who says how much:")
+        for speaker, direct, reported in speaker_summary(sentences):
+            print(f"    {speaker}: {direct} direct, {reported} reported")
+        if not any(s.speaker for s in sentences):
+            print("    no speaker found")
+        print()
 
 
 @app.command()

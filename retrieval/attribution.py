@@ -220,10 +220,10 @@ _PRONOUN_CONTRACTION = re.compile(r"(?:i|you|he|she|it|we|they|there|that|who)['
 def _looks_like_name(name: list[str]) -> bool:
     if not name:
         return False
-    for t in name:
+    for i, t in enumerate(name):
         if _PRONOUN_CONTRACTION.fullmatch(t):
             return False  # "He’ll say, ..." opens a sentence; it names no one
-        if not t[0].isupper():
+        if not t[0].isupper() and not (0 < i < len(name) - 1 and t in _CONNECT):
             return False
         if t.isupper() and len(t) > 3 and "." not in t:
             return False  # headline shouting, acronyms
@@ -311,11 +311,14 @@ class _People:
         return _NOUN_GENDER.get(last) or self.genders.get(last)
 
     def add(self, name: list[str]) -> None:
-        key = name[-1].lower()
         form = tuple(name)
-        lst = self.forms.setdefault(key, [])
-        if form not in lst:
-            lst.append(form)
+        keys = [name[-1].lower()]
+        if "of" in name[1:-1]:
+            keys.append(name[name.index("of") - 1].lower())  # "Lord Nicholls of Birkenhead" is also "Lord Nicholls"
+        for key in keys:
+            lst = self.forms.setdefault(key, [])
+            if form not in lst:
+                lst.append(form)
 
     def canonical(self, name: list[str]) -> str:
         key = name[-1].lower()
@@ -357,7 +360,8 @@ class _People:
             if rw[-1] != head:
                 continue
             rws = set(rw)
-            if not (want <= rws or (rws <= want and not (want - rws) & _DISTINCT_ROLE)):
+            # "the mayor" is not the deputy mayor, nor "the deputy mayor" the mayor
+            if not ((want <= rws and not (rws - want) & _DISTINCT_ROLE) or (rws <= want and not (want - rws) & _DISTINCT_ROLE)):
                 continue
             score = len(want & rws)
             if score > best_score:
@@ -638,6 +642,8 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if phrase.pronoun:
         return _Ref("pron", phrase.words[0].lower(), True)
     words = list(phrase.words)
+    if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
+        return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
     if phrase.of and phrase.of[-1].lower() in _PERSON_NOUNS and words[-1].lower() not in _PERSON_NOUNS:
         # a misattached head: "A Department [for Education and Skills spokeswoman]"
         words, phrase = words + list(phrase.of), Phrase(tuple(words + list(phrase.of)), appositives=phrase.appositives)
