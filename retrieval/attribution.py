@@ -255,6 +255,7 @@ def _acronyms(text: str, start: int, end: int) -> dict[str, str]:
 
 
 _NOUN_GENDER = {"spokesman": "m", "chairman": "m", "congressman": "m", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f"}
+_ROLE_APPOSITION = re.compile(r",[ \t]+(?:the|a|an)[ \t]+([^,.;:!?\"“”()\n]{2,80}?)[ \t]*[,.;]")
 _MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
 _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
 
@@ -298,6 +299,11 @@ class _People:
             office = bool(role_toks) and role_toks[-1] in _OFFICES
             if role_toks and (len(name) >= 2 or name[0].lower() in _TITLES_KEPT or office):
                 self.roles.append((" ".join(role_toks), " ".join(name)))
+            if len(name) >= 2:
+                # "Tom Reed, the MP for Barnsley North, ..." gives him that role too
+                after = _ROLE_APPOSITION.match(text, m.end(), end)
+                if after and any(w.lower() in _ROLE_WORDS or w.lower() in _PERSON_NOUNS for w in after.group(1).split()):
+                    self.roles.append((" ".join(after.group(1).lower().replace("'s", "").split()), " ".join(name)))
 
     def expand(self, phrase: str) -> str:
         """ "NAO" -> "National Audit Office" when the article spells it out once ("... Office (NAO)")."""
