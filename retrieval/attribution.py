@@ -127,7 +127,7 @@ _GROUP_NOUNS = frozenset(
     watchdog statement commission inquiry court ministers mps meps msps peers tories
     conservatives democrats republicans campaign organisation organization agency office
     administration spokesmen analysts economists experts researchers survey study poll
-    figures people residents voters officers staff authors""".split()
+    figures people residents voters officers staff authors paper newspaper""".split()
 )
 _HEAD_NOUNS = _PERSON_NOUNS | _GROUP_NOUNS
 _CAP_GROUPS = frozenset("MPs MEPs MSPs AMs Tories Conservatives Democrats Republicans Ministers Peers Labour Liberals".split())
@@ -783,8 +783,17 @@ FALLBACK_PREV_SUBJECT = True
 # Heads of a description that names no one in particular: an unnamed source stays its description.
 _SOURCE_HEADS = frozenset("spokesman spokeswoman spokesperson spokesmen source sources official officials aide aides".split())
 # What a document says is its author's words: "the NAO report said" is the NAO's.
-_DOCUMENT_HEADS = frozenset("report study survey poll statement letter paper review document analysis research".split())
+_DOCUMENT_HEADS = frozenset("report study survey poll statement letter review document analysis research".split())
 REPORTED_UNKNOWN = True
+# bodies that write reports ("the committee found...", then "the report said...")
+_AUTHOR_HEADS = frozenset(
+    "committee committees office commission inquiry watchdog department ministry council authority institute agency "
+    "foundation trust survey unit court panel board".split()
+)
+_NEWSPAPER_RE = re.compile(
+    r"\b(?:(?!The\b)[A-Z][\w'’]+[ \t]+){0,3}(?:Times|Telegraph|Guardian|Post|Mail|Mirror|Independent|Express|Standard|Sun|"
+    r"Journal|Herald|Observer|Scotsman|Record|Examiner|Gazette|Chronicle|Tribune|Star)\b"
+)
 
 
 def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str]) -> str | None:
@@ -803,11 +812,21 @@ def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str
     return None
 
 
-def _resolve_description(phrase: str, people: "_People") -> str | None:
+def _resolve_description(phrase: str, people: "_People", last_body: str | None, before: str) -> str | None:
+    """Pass 2c: a description is its own speaker, with three exceptions: a document speaks for its
+    author ("the NAO report" -> the National Audit Office; "the report" -> the body that last spoke),
+    "the newspaper" is the newspaper last named, and an unnamed spokesman is the one the article names."""
     words = phrase.split()
     if words and words[-1].lower() in _DOCUMENT_HEADS:
         body = [w for w in words[:-1] if w[:1].isupper()]
-        return people.expand(" ".join(body)) if body else None
+        if body:
+            return people.expand(" ".join(body))
+        if last_body is not None and last_body.split()[-1].lower() in _AUTHOR_HEADS:
+            return last_body
+        return None
+    if len(words) == 1 and words[0].lower() in ("paper", "newspaper"):
+        named = list(_NEWSPAPER_RE.finditer(before))
+        return named[-1].group(0) if named else None
     if words and words[-1].lower() in _SOURCE_HEADS:
         # "a spokesman for the Anti-Fraud Office" when the article names one spokesman ("spokesman Jo Bloggs")
         described = {w.lower() for w in words}
@@ -1149,7 +1168,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
         elif ref.kind == "role":
             sp = _resolve_role(ref.value, people, recent_speakers)
         else:
-            sp = _resolve_description(ref.value, people)
+            sp = _resolve_description(ref.value, people, last_group, text[: s.start])
         if sp is None:
             continue
         speakers[k] = sp

@@ -43,6 +43,14 @@ _NEEDS_CLAUSE = frozenset(
     "believe believes believed think thinks thought feel feels felt find finds found agree agrees agreed "
     "disagree disagreed conclude concludes concluded".split()
 )
+# Verbs that report speech only as the sentence's own verb ("Mr Hale defended the plan").
+_WEAK_FORMS = frozenset(
+    """defend defended defends dismiss dismissed reject rejected promise promises promised vow vows vowed
+    pledge pledged pledges criticise criticised criticize criticized attack attacked welcome welcomed
+    welcomes describe described deny denies denied confess confesses confessed predict predicts predicted
+    reveal reveals revealed confirm confirms confirmed announce announces announced accuse accuses accused
+    hint hints hinted""".split()
+)
 _SUBJECT_DEPS = frozenset({"nsubj"})
 _NP_LEFT_DEPS = frozenset({"det", "compound", "amod", "nmod", "poss", "case", "nummod", "flat", "punct"})
 
@@ -97,6 +105,10 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
             continue  # "the said plan", "a call": not a verb here
         if tok.lower_ in _NEEDS_CLAUSE and not (tok.dep_ in ("ROOT", "conj") and any(c.dep_ == "ccomp" for c in tok.children)):
             continue  # "why she thinks doctors leave" inside another clause reports nobody
+        if tok.lower_ in _WEAK_FORMS and tok.dep_ not in ("ROOT", "conj", "relcl"):
+            continue  # "help Estland defend itself": acting, not speaking, unless it is the sentence's verb
+        if tok.dep_ == "xcomp":
+            continue  # "help Taiwan defend itself", "refused to say": no statement made
         if any(c.lower_ in ("why", "how", "whether", "if") and c.dep_ in ("advmod", "mark") for c in tok.children):
             continue  # "why she thinks...", "how he said it": an embedded question, not a report
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):

@@ -123,3 +123,19 @@ def test_inverted_said_with_an_appositive_name():
 def test_narration_with_thinking_inside_a_question_is_nobodys():
     rows = read("The minister talks to our reporter about waiting lists and why she thinks doctors leave.")
     assert who(rows, "waiting lists") == Attribution(None, "none")
+
+
+def test_the_newspaper_is_the_one_last_named_and_the_report_its_committee():
+    rows = read(
+        "The Weekly Courier Times first published the letters in March.\n\n"
+        "The paper said the minister had known of the plan for a year.\n\n"
+        "The public accounts committee found the scheme had been badly run. "
+        "Costs had doubled since 2003, the report said."
+    )
+    assert who(rows, "known of the plan") == Attribution("Weekly Courier Times", "reported")
+    assert who(rows, "Costs had doubled") == Attribution("public accounts committee", "reported")
+
+
+def test_an_infinitive_of_a_speech_verb_reports_nothing():
+    rows = read("The treaty obliges the alliance to help Estland defend itself.")
+    assert who(rows, "defend itself") == Attribution(None, "none")
