@@ -131,7 +131,7 @@ class FeedbackStore:
 
     def _problem(self, exc: BaseException) -> FeedbackUnavailable:
         log.error("feedback store %s unavailable: %s", self.path, exc)
-        return FeedbackUnavailable(f"The feedback store is unavailable right now ({exc}); answers are not affected.")
+        return FeedbackUnavailable(f"The feedback store is unavailable ({exc}); answers are not affected.")
 
     @contextmanager
     def _connect(self, create: bool = True) -> Iterator[sqlite3.Connection | None]:

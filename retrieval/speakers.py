@@ -18,7 +18,9 @@ def known_speakers(gen: Generation) -> list[str]:
     cached = gen.__dict__.get("_known_speakers")
     if cached is None:
         counts = Counter(p.speaker for p in gen.passages if p.speaker)
-        names = [n for n in counts if person_like(n) and not is_interviewer(n)]
+        # A publication is sometimes credited with words ("the Washington Examiner reported"): not a person.
+        outlets = {(d.outlet or "").lower() for d in gen.documents.values()}
+        names = [n for n in counts if person_like(n) and not is_interviewer(n) and n.lower() not in outlets]
         cached = sorted(names, key=lambda n: (-counts[n], n.lower()))
         gen.__dict__["_known_speakers"] = cached
     return list(cached)
@@ -26,6 +28,7 @@ def known_speakers(gen: Generation) -> list[str]:
 
 def matching_speakers(speakers: list[str], typed: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
     """Speakers whose name, or a word of it, starts with what was typed; then those that contain it."""
+    speakers = [s for s in speakers if len(s) <= MAX_CHOICE_CHARS]
     needle = " ".join(typed.split()).lower()
     if not needle:
         return speakers[:limit]
