@@ -1,7 +1,7 @@
 """Follow-up questions: a reply to an answer is read with that answer's speaker and topic.
 
 "What else did he say about it?" after "What did Vance say about discipline?" is
-"What else did Vance say about discipline?"; "and on tuition fees?" is "What did Vance
+"What did Vance say about discipline?", past the quotes already shown; "and on tuition fees?" is "What did Vance
 say on tuition fees?"; "what did Obama say?" is "What did Obama say about discipline?".
 A pronoun means the previous speaker, a missing topic means the previous topic, and a
 question that names both is left as it is.
@@ -25,7 +25,7 @@ class Turn:
 
 @dataclass(frozen=True)
 class FollowUp:
-    question: str  # the question to answer, with the speaker and topic filled in
+    question: str  # the question to answer, with the speaker and topic filled in (and "else" left out)
     speaker_from_previous: bool
     topic_from_previous: bool
     wants_more: bool  # "what else…", "anything more…": skip what the previous answer already showed
@@ -37,6 +37,8 @@ _POSSESSIVE = re.compile(r"\b(?:his|their|her)\b(?=\s+[a-z])", re.I)
 _HER = re.compile(r"\bher\b", re.I)
 _TOPIC_PRONOUN = re.compile(r"\b(?:about|on|regarding|concerning|over|of)\s+(?:it|that|this|them|those|these)\b", re.I)
 _MORE = re.compile(r"\b(?:else|more|other|another|again|also)\b", re.I)
+# Said to ask for what was not shown yet; as search words they only make the topic look unknown.
+_MORE_WORDS = re.compile(r"\s*\b(?:else|more|also|again)\b", re.I)
 # An elliptical question leaves out the speaker: "and on tuition fees?", "what about the budget?"
 _ELLIPTICAL = re.compile(
     r"^(?:and|also|plus|but|so)?\s*(?:(?:what|how)\s+about|and\s+about|about|on|regarding|concerning|re)\b|^and\b", re.I
@@ -94,7 +96,7 @@ def resolve(question: str, previous: Turn, known_surnames: frozenset[str] = froz
             speaker_used = True
         elif not _WHO.match(text) and not _has_topic(text, known_surnames):
             # "anything else?", "tell me more": neither a speaker nor a topic of its own.
-            text = f"What else did {speaker} say?" if wants_more else f"What did {speaker} say?"
+            text = f"What did {speaker} say?"
             speaker_used = True
 
     if topic and _TOPIC_PRONOUN.search(text):
@@ -104,4 +106,6 @@ def resolve(question: str, previous: Turn, known_surnames: frozenset[str] = froz
         text = text.rstrip().rstrip("?.!").rstrip() + f" about {topic}?"
         topic_used = True
 
+    if wants_more:
+        text = " ".join(_MORE_WORDS.sub("", text).split())
     return FollowUp(text, speaker_used, topic_used, wants_more)

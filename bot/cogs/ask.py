@@ -102,9 +102,9 @@ class Ask(commands.Cog):
         text = re.sub(rf"<@!?{me}>", " ", message.content)
         return " ".join(text.split())
 
-    async def _previous(self, message: discord.Message) -> tuple[Turn, list[QuoteRef]] | None:
+    async def _previous(self, message: discord.Message) -> tuple[Turn, list[QuoteRef], str | None] | None:
         """The answer `message` follows up: the one it replies to, else the latest in a thread the bot
-        opened. Its question and speaker, and the quotes shown for it so far."""
+        opened. Its question and speaker, the quotes shown for it so far, and its record's id."""
         earlier = self._replied_to_me(message)
         if earlier is None and self._in_my_thread(message):
             try:
@@ -121,21 +121,22 @@ class Ask(commands.Cog):
             try:
                 record = await asyncio.to_thread(self.bot.feedback.answer, answer_id)
                 seen = await asyncio.to_thread(self.bot.feedback.seen, record)
-                return Turn(record.question, record.speaker), seen
+                return Turn(record.question, record.speaker), seen, record.id
             except PolicybotError as exc:
                 log.warning("Reading a follow-up without answer %s's record: %s", answer_id, exc)
         # Without the record, the question is still in the answer's title.
         for embed in earlier.embeds:
             if embed.title and embed.title.startswith("Q: "):
-                return Turn(embed.title[3:], None), []
+                return Turn(embed.title[3:], None), [], None
         return None
 
-    async def _answer_message(self, message: discord.Message, question: str) -> tuple[Answer, str]:
-        """The answer to a mention or reply, reading a reply as a follow-up to the answer it replies to."""
+    async def _answer_message(self, message: discord.Message, question: str) -> tuple[Answer, int, str | None]:
+        """The answer to a mention or reply, reading a reply as a follow-up to the answer it replies to.
+        Also how many quotes were shown before it, and the answer it continues (for "what else…")."""
         previous = await self._previous(message)
         if previous is None:
-            return await self.answer(question), question
-        turn, seen = previous
+            return await self.answer(question), 0, None
+        turn, seen, parent = previous
         follow = await asyncio.to_thread(self.bot.engine.follow_up, question, turn)
         if follow.question != question:
             log.info("Follow-up %r read as %r", question, follow.question)
@@ -143,8 +144,8 @@ class Ask(commands.Cog):
             async with self._searches:
                 answer = await asyncio.to_thread(self.bot.engine.more, follow.question, seen, 3)
             if answer.quotes:
-                return answer, follow.question
-        return await self.answer(follow.question), follow.question
+                return answer, len(seen), parent
+        return await self.answer(follow.question), 0, None
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -170,7 +171,7 @@ class Ask(commands.Cog):
 
         try:
             async with message.channel.typing():
-                answer, question = await self._answer_message(message, question)
+                answer, shown_before, parent = await self._answer_message(message, question)
         except PolicybotError as exc:
             await self._reply(message, str(exc))
             return
@@ -178,8 +179,11 @@ class Ask(commands.Cog):
             log.exception("Error answering message %s", message.id)
             await self._reply(message, GENERIC_ERROR)
             return
-        view = await answers.record(self.bot, answer, page=3, guild_id=message.guild.id if message.guild else None)
-        await self._reply(message, embed=render.answer_embed(answer), question=question, view=view)
+        view = await answers.record(
+            self.bot, answer, page=3, guild_id=message.guild.id if message.guild else None,
+            parent=parent, shown_before=shown_before,
+        )
+        await self._reply(message, embed=render.answer_embed(answer, shown_before), question=answer.question, view=view)
 
     async def _reply(
         self,
