@@ -258,3 +258,48 @@ def upvoted(votes: list[VoteRecord]) -> list[AnswerRecord]:
         net[v.answer.id] = net.get(v.answer.id, 0) + v.vote
         records.setdefault(v.answer.id, v.answer)
     return [records[i] for i in records if net[i] > 0 and records[i].quotes]
+
+
+def eval_rows(records: list[AnswerRecord], corpus_dir: Path, max_file_bytes: int) -> tuple[list[dict], list[str]]:
+    """Up-voted answers as `policybot eval` question rows: the question, and its first quote as the gold,
+    read from the corpus as it is now. Returns the rows and, for answers left out, why."""
+    from .documents import load_document
+    from .errors import BadDocument
+    from .models import text_digest
+
+    root = Path(corpus_dir)
+    real_root = root.resolve()
+    rows: list[dict] = []
+    skipped: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    texts: dict[str, str | None] = {}
+    for record in records:
+        ref = record.quotes[0]
+        if ref.source not in texts:
+            try:
+                texts[ref.source] = load_document(root / ref.source, ref.source, real_root, max_file_bytes).text
+            except BadDocument as exc:
+                texts[ref.source] = None
+                skipped.append(f"{record.id}: {ref.source}: {exc}")
+                continue
+        text = texts[ref.source]
+        if text is None:
+            skipped.append(f"{record.id}: {ref.source} cannot be read")
+            continue
+        gold = text[ref.start : ref.end]
+        if text_digest(gold) != ref.digest:
+            skipped.append(f"{record.id}: {ref.source} has changed since the answer")
+            continue
+        key = (record.question, ref.source, gold)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({
+            "id": f"feedback-{record.id}",
+            "question": record.question,
+            "speaker": record.speaker,
+            "doc": ref.source,
+            "gold": gold,
+            "kind": "feedback",
+        })
+    return rows, skipped
