@@ -74,7 +74,7 @@ def resolve(question: str, previous: Turn, known_surnames: frozenset[str] = froz
     """Read `question` as a follow-up to `previous`; `known_surnames` are the speakers the index knows."""
     text = " ".join(question.split())
     wants_more = bool(_MORE.search(text))
-    speaker = previous.speaker
+    speaker = previous.speaker or parse_question(previous.question, known_surnames).speaker
     topic = previous_topic(previous.question, known_surnames)
     named = parse_question(text, known_surnames).speaker
     speaker_used = topic_used = False
