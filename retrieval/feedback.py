@@ -234,7 +234,7 @@ class FeedbackStore:
                 return []
             rows = conn.execute(
                 "SELECT a.*, v.member_id AS v_member, v.guild_id AS v_guild, v.vote AS v_vote, v.time AS v_time"
-                " FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY v.time, a.id, v.member_id"
+                " FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY v.time, v.rowid"
             ).fetchall()
             return [VoteRecord(_record(r), r["v_member"], r["v_guild"], r["v_vote"], r["v_time"]) for r in rows]
 

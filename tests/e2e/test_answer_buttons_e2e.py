@@ -346,3 +346,67 @@ def test_autocomplete_suggests_the_corpus_speakers(run_bot):
         assert [c["value"] for c in choices] == ["what did Ada Stone"]
 
     run_bot(scenario)
+
+
+# --- the invite's permissions -----------------------------------------------------------------
+
+
+def permissions_used(requests, threads: set[str]) -> set[str]:
+    """The channel permissions Discord checks for each REST call the bot made (interaction
+    callbacks and webhooks need none). Receiving a channel's messages needs View Channel."""
+    used = {"read_messages"}
+    for r in requests:
+        parts = r.path.strip("/").split("/")
+        if parts[0] != "channels":
+            continue
+        in_thread = parts[1] in threads
+        send = "send_messages_in_threads" if in_thread else "send_messages"
+        if r.method == "POST" and parts[2:] == ["typing"]:
+            used.add(send)
+        elif r.method == "POST" and parts[2:] == ["messages"]:
+            used.add(send)
+            if r.body.get("embeds"):
+                used.add("embed_links")
+            if r.body.get("message_reference"):
+                used.add("read_message_history")
+        elif r.method == "POST" and parts[-1] == "threads":
+            used.add("create_public_threads")
+        elif r.method == "GET" and parts[2] == "messages":
+            used.add("read_message_history")
+        else:
+            raise AssertionError(f"no permission mapped for {r}")
+    return used
+
+
+def test_the_invite_asks_for_exactly_the_permissions_the_bot_uses(run_bot, settings):
+    """Answers in threads (opened, posted in, followed up), then plain replies (answered, followed up):
+    the permissions those REST calls need are exactly the ones `policybot invite` asks for."""
+    from bot.invite import bot_permissions, invite_url
+
+    threads: set[str] = set()
+
+    async def in_threads(fake, bot):
+        mention = fake.user_message(f"<@{BOT_ID}> what did Senator Stone say about the harbor?", author=ASKER, mentions=[BOT_USER])
+        await fake.dispatch("MESSAGE_CREATE", mention)
+        first = await fake.wait_for(lambda r: r.method == "POST" and r.path.endswith("/messages") and r.path != f"/channels/{CHANNEL_ID}/messages")
+        thread_id = first.path.split("/")[2]
+        threads.add(thread_id)
+        await fake.dispatch("MESSAGE_CREATE", dict(fake.user_message("and on the spring?", author=ASKER), channel_id=thread_id))
+        await fake.wait_for(lambda r: r.method == "POST" and r.path == f"/channels/{thread_id}/messages" and r is not first)
+
+    async def in_replies(fake, bot):
+        def answers():
+            return [r for r in fake.requests if r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages"]
+
+        mention = fake.user_message(f"<@{BOT_ID}> what did Vance say about discipline?", author=ASKER, mentions=[BOT_USER])
+        await fake.dispatch("MESSAGE_CREATE", mention)
+        await fake.wait_for(lambda r: len(answers()) == 1)
+        await fake.dispatch("MESSAGE_CREATE", fake.user_message("what else did he say?", author=ASKER, reply_to=fake.last_message()))
+        await fake.wait_for(lambda r: len(answers()) == 2)
+
+    for scenario, thread_setting in ((in_threads, True), (in_replies, False)):
+        used_settings = settings.model_copy(update={"reply_in_thread": thread_setting})
+        fake = run_bot(scenario, settings=used_settings)
+        wanted = bot_permissions(used_settings)
+        assert permissions_used(fake.requests, threads) == {name for name, on in wanted if on}
+        assert int(invite_url(used_settings).split("permissions=")[1]) == wanted.value
