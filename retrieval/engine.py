@@ -18,7 +18,7 @@ from .chunking import CHUNKER_VERSION
 from .context import QuoteContext, quote_context
 from .documents import DEFAULT_MAX_FILE_BYTES
 from .embedding import DEFAULT_MODEL, Embedder
-from .errors import IndexMissing, PolicybotError, ReloadInProgress
+from .errors import IndexMissing, ReloadInProgress
 from .index import ChromaTarget, Generation, IndexStore
 from .ingest import Progress, ingest
 from .followup import FollowUp, Turn, resolve
@@ -147,12 +147,6 @@ class Engine:
     def context(self, ref: QuoteRef) -> QuoteContext:
         """The paragraphs around a quote given earlier; SourceGone / SourceChanged when they no longer hold it."""
         return quote_context(self.generation, ref)
-
-    def speaker_of(self, ref: QuoteRef) -> str | None:
-        try:
-            return self.context(ref).speaker
-        except PolicybotError:
-            return None
 
     def follow_up(self, question: str, previous: Turn) -> FollowUp:
         """`question` read as a reply to `previous`: a pronoun is its speaker, a missing topic its topic."""
