@@ -304,6 +304,51 @@ def bench(
 
 
 @app.command()
+@_guarded
+def feedback(
+    index: Optional[Path] = IndexOpt,
+    corpus: Optional[Path] = CorpusOpt,
+    as_json: bool = JsonOpt,
+    as_eval: Optional[Path] = typer.Option(
+        None, "--as-eval", help="Write up-voted answers to FILE as `policybot eval` question rows (gold = the up-voted quote)."
+    ),
+):
+    """List the votes given to answers on Discord (kept in feedback.sqlite beside the index)."""
+    from retrieval.feedback import FEEDBACK_FILE, FeedbackStore, eval_rows, upvoted
+
+    settings = _settings(corpus, index)
+    votes = FeedbackStore(settings.index / FEEDBACK_FILE).votes()
+    if as_eval is not None:
+        rows, skipped = eval_rows(upvoted(votes), settings.corpus, int(settings.max_file_mb * 1_000_000))
+        try:
+            as_eval.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        except OSError as exc:
+            raise PolicybotError(f"cannot write {as_eval}: {exc.strerror or exc}") from exc
+        for reason in skipped:
+            typer.echo(f"skipped {reason}", err=True)
+        typer.echo(f"wrote {len(rows)} question row{'s' if len(rows) != 1 else ''} to {as_eval}", err=True)
+        return
+    if as_json:
+        print(json.dumps([v.to_json() for v in votes], ensure_ascii=False))
+        return
+    if not votes:
+        print("No votes yet.")
+        return
+    for v in votes:
+        where = ", ".join(f"{q.source}[{q.start}:{q.end}]" for q in v.answer.quotes)
+        print(f"{v.time}  {'up  ' if v.vote > 0 else 'down'}  member {v.member_id}  guild {v.guild_id}  “{v.answer.question}”  {where}")
+
+
+@app.command()
+@_guarded
+def invite():
+    """Print the URL that adds the bot to a server (application id from POLICYBOT_APPLICATION_ID or the token)."""
+    from .invite import invite_url
+
+    print(invite_url(Settings()))
+
+
+@app.command()
 def run():
     """Start the Discord bot (token from DISCORD_TOKEN)."""
     settings = Settings()

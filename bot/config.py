@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    # For `policybot invite`; without it the id is read from the token itself.
+    application_id: int | None = Field(default=None, validation_alias="POLICYBOT_APPLICATION_ID")
     corpus: Path = Field(default=Path("seeds"), validation_alias="POLICYBOT_CORPUS")
     index: Path = Field(default=Path(".policybot"), validation_alias="POLICYBOT_INDEX")
     model: str = Field(default=DEFAULT_MODEL, validation_alias="POLICYBOT_MODEL")
@@ -41,6 +43,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="POLICYBOT_LOG_LEVEL")
 
     _split_ids = field_validator("mod_role_ids", "guild_ids", mode="before")(classmethod(lambda cls, v: _id_list(v)))
+    _blank_id = field_validator("application_id", mode="before")(classmethod(lambda cls, v: None if v == "" else v))
 
 
 def make_engine(settings: Settings):

@@ -15,13 +15,17 @@ import time
 from pathlib import Path
 
 from .chunking import CHUNKER_VERSION
+from .context import QuoteContext, quote_context
 from .documents import DEFAULT_MAX_FILE_BYTES
 from .embedding import DEFAULT_MODEL, Embedder
 from .errors import IndexMissing, ReloadInProgress
 from .index import ChromaTarget, Generation, IndexStore
 from .ingest import Progress, ingest
-from .models import Answer, IngestReport, SourceInfo
+from .followup import FollowUp, Turn, resolve
+from .models import Answer, IngestReport, QuoteRef, SourceInfo
+from .paging import MAX_QUOTES, unseen
 from .search import SearchParams, prepare, search
+from .speakers import known_speakers
 from .timeline import Timeline, timeline
 from .verify import Verification, verify
 
@@ -131,6 +135,26 @@ class Engine:
         gen = self.generation
         answer = search(gen, self.embedder, question, top, self.params)
         return dataclasses.replace(answer, generation=gen.name)
+
+    def more(self, question: str, seen: list[QuoteRef], page: int = 3) -> Answer:
+        """The next `page` quotes for `question` that overlap none of `seen` (the pages shown before)."""
+        gen = self.generation
+        if len(seen) >= MAX_QUOTES:
+            return Answer(question, False, [], generation=gen.name)
+        answer = search(gen, self.embedder, question, min(len(seen) + page, MAX_QUOTES), self.params)
+        return dataclasses.replace(answer, quotes=unseen(answer.quotes, seen, page), generation=gen.name)
+
+    def context(self, ref: QuoteRef) -> QuoteContext:
+        """The paragraphs around a quote given earlier; SourceGone / SourceChanged when they no longer hold it."""
+        return quote_context(self.generation, ref)
+
+    def follow_up(self, question: str, previous: Turn) -> FollowUp:
+        """`question` read as a reply to `previous`: a pronoun is its speaker, a missing topic its topic."""
+        return resolve(question, previous, self.generation.speaker_surnames)
+
+    def speakers(self) -> list[str]:
+        """The people the corpus quotes, most quoted first."""
+        return known_speakers(self.generation)
 
     def timeline(self, speaker: str, topic: str | None = None, limit: int = 20) -> Timeline:
         return timeline(self.generation, self.embedder, speaker, topic, limit)

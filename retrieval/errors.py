@@ -27,3 +27,19 @@ class ReloadInProgress(PolicybotError):
 
 class BadDocument(PolicybotError):
     """One file cannot be loaded; the message is the reason shown in the ingest report."""
+
+
+class FeedbackUnavailable(PolicybotError):
+    """feedback.sqlite cannot be read or written (corrupt, locked, unwritable); answers go on without it."""
+
+
+class UnknownAnswer(PolicybotError):
+    """A button names an answer that the feedback store has no record of."""
+
+
+class SourceGone(PolicybotError):
+    """A quote's document was removed from the corpus after the quote was given."""
+
+
+class SourceChanged(PolicybotError):
+    """A quote's document was edited after the quote was given: its words are no longer at those offsets."""

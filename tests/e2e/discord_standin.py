@@ -188,6 +188,27 @@ def message_payload(channel_id: int | str, body: dict, author: dict = BOT_USER, 
     }
 
 
+def thread_payload(parent_id: str, body: dict) -> dict:
+    """A public thread the bot opened from a message in `parent_id`."""
+    return {
+        "id": snowflake(),
+        "type": 11,
+        "guild_id": str(GUILD_ID),
+        "parent_id": str(parent_id),
+        "owner_id": str(BOT_ID),
+        "name": body.get("name", "thread"),
+        "message_count": 0,
+        "member_count": 1,
+        "rate_limit_per_user": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": body.get("auto_archive_duration", 1440),
+            "archive_timestamp": "2024-01-01T00:00:00+00:00",
+            "locked": False,
+        },
+    }
+
+
 @dataclass
 class Recorded:
     method: str
@@ -328,25 +349,13 @@ class FakeDiscord:
                 self.messages[message["id"]] = message
                 return _json(message)
             if method == "POST" and len(parts) == 5 and parts[2] == "messages" and parts[4] == "threads":
-                return _json(
-                    {
-                        "id": snowflake(),
-                        "type": 11,
-                        "guild_id": str(GUILD_ID),
-                        "parent_id": channel_id,
-                        "owner_id": str(BOT_ID),
-                        "name": body.get("name", "thread"),
-                        "message_count": 0,
-                        "member_count": 1,
-                        "rate_limit_per_user": 0,
-                        "thread_metadata": {
-                            "archived": False,
-                            "auto_archive_duration": body.get("auto_archive_duration", 1440),
-                            "archive_timestamp": "2024-01-01T00:00:00+00:00",
-                            "locked": False,
-                        },
-                    }
-                )
+                thread = thread_payload(channel_id, body)
+                # Discord tells the creator's gateway about the new thread too.
+                if self._ws is not None and not self._ws.closed:
+                    await self._dispatch_event("THREAD_CREATE", dict(thread, newly_created=True))
+                return _json(thread)
+            if method == "GET" and parts[2:] == ["messages"]:
+                return _json(self.history(channel_id, query))
             if method == "GET" and len(parts) == 4 and parts[2] == "messages":
                 message = self.messages.get(parts[3])
                 return _json(message) if message else _json({"message": "Unknown Message", "code": 10008}, 404)
@@ -424,7 +433,33 @@ class FakeDiscord:
                 raise AssertionError(f"no matching request within {timeout}s; got: {self.requests[after:]}")
             await asyncio.sleep(0.02)
 
+    def history(self, channel_id: str, query: Any) -> list[dict]:
+        """GET /channels/{id}/messages: the bot's messages in that channel, newest first."""
+        before = int(query.get("before", 0) or 0)
+        limit = int(query.get("limit", 50) or 50)
+        found = [m for m in self.messages.values() if m["channel_id"] == str(channel_id) and (not before or int(m["id"]) < before)]
+        return sorted(found, key=lambda m: int(m["id"]), reverse=True)[:limit]
+
+    def last_message(self, channel_id: int | str | None = None) -> dict:
+        """The newest message the bot created (in `channel_id`, when given)."""
+        found = [m for m in self.messages.values() if channel_id is None or m["channel_id"] == str(channel_id)]
+        return max(found, key=lambda m: int(m["id"]))
+
     # Payload builders -----------------------------------------------------------------
+
+    @staticmethod
+    def autocomplete(name: str, options: dict, focused: str, *, who: dict | None = None) -> dict:
+        """An INTERACTION_CREATE payload for autocomplete while `focused` (one of `options`) is typed."""
+        interaction_id = snowflake()
+        who = who or member(int(snowflake()), "typist")
+        opts = [
+            {"name": key, "type": 4 if isinstance(value, int) else 3, "value": value, **({"focused": True} if key == focused else {})}
+            for key, value in options.items()
+        ]
+        return {
+            **_interaction_envelope(interaction_id, 4, who),
+            "data": {"id": snowflake(), "name": name, "type": 1, "options": opts, "guild_id": str(GUILD_ID)},
+        }
 
     @staticmethod
     def slash(name: str, options: dict | None = None, *, who: dict | None = None, user_id: int | None = None) -> dict:
