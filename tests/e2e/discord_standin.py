@@ -188,6 +188,28 @@ def message_payload(channel_id: int | str, body: dict, author: dict = BOT_USER, 
     }
 
 
+def _zlib_stream() -> Callable[[bytes], bytes]:
+    """One zlib stream per connection; each message ends on a sync flush (00 00 ff ff)."""
+    stream = zlib.compressobj()
+    return lambda data: stream.compress(data) + stream.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _zstd_stream() -> Callable[[bytes], bytes]:
+    """One zstd stream per connection; each websocket message is flushed to a whole block."""
+    import zstandard  # only a client that has zstd support asks for it
+
+    stream = zstandard.ZstdCompressor().compressobj()
+    return lambda data: stream.compress(data) + stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+
+
+# What a client may put in the gateway URL's `compress` query, and how each is spoken.
+COMPRESSIONS: dict[str | None, Callable[[], Callable[[bytes], bytes] | None]] = {
+    None: lambda: None,
+    "zlib-stream": _zlib_stream,
+    "zstd-stream": _zstd_stream,
+}
+
+
 @dataclass
 class Recorded:
     method: str
@@ -217,7 +239,7 @@ class FakeDiscord:
         self.gateway_url = ""
         self._ws: web.WebSocketResponse | None = None
         self._send_lock = asyncio.Lock()
-        self._zlib: Any = None
+        self._compress: Callable[[bytes], bytes] | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self.messages: dict[str, dict] = {}  # id -> message payload, for messages the bot created
@@ -360,10 +382,10 @@ class FakeDiscord:
         await ws.prepare(request)
         self.gateway_queries.append(dict(request.query))
         compress = request.query.get("compress")
-        if compress not in (None, "zlib-stream"):
-            await ws.close(code=4000, message=b"stand-in speaks zlib-stream or plain JSON only")
+        if compress not in COMPRESSIONS:
+            await ws.close(code=4000, message=f"unknown compress={compress}".encode())
             return ws
-        self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+        self._compress = COMPRESSIONS[compress]()
         self._ws = ws
         await self._send({"op": 10, "d": {"heartbeat_interval": 41250}})
         async for msg in ws:
@@ -395,10 +417,8 @@ class FakeDiscord:
         data = json.dumps(payload)
         async with self._send_lock:
             assert self._ws is not None
-            if self._zlib is not None:
-                # One zlib stream per connection; each message ends on a sync flush (00 00 ff ff).
-                chunk = self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
-                await self._ws.send_bytes(chunk)
+            if self._compress is not None:
+                await self._ws.send_bytes(self._compress(data.encode()))
             else:
                 await self._ws.send_str(data)
 
