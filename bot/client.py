@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
-from bot.config import Settings
+from bot.config import Settings, make_curator
 from retrieval.errors import PolicybotError
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class Policybot(commands.Bot):
         )
         self.settings = settings
         self.engine = engine
+        self.curator = make_curator(settings, engine)
 
     async def setup_hook(self) -> None:
         log.info("Loading the embedding model and opening the index")

@@ -22,7 +22,7 @@ import ssl
 import time
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from .errors import FetchFailed, TooLarge, UnsafeURL, UnsupportedContent
 
@@ -33,6 +33,7 @@ MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 USER_AGENT = "policybot/0.1 (adds a page a moderator asked for)"
 REDIRECTS = {301, 302, 303, 307, 308}
+_URL_SAFE = "/%:@!$&'()*+,;=-._~"
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
@@ -173,7 +174,8 @@ def _connect(scheme: str, host: str, port: int | None, address: str, deadline: f
 
 
 def _request(connection, parts, deadline: float, limits: FetchLimits) -> http.client.HTTPResponse:
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # A link pasted with spaces or other raw characters: send it percent-encoded, as a browser would.
+    target = quote(parts.path or "/", safe=_URL_SAFE) + (f"?{quote(parts.query, safe=_URL_SAFE + '?')}" if parts.query else "")
     try:
         connection.request(
             "GET",

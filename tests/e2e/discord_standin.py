@@ -12,6 +12,7 @@ import json
 import logging
 import time
 import zlib
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -243,9 +244,12 @@ class FakeDiscord:
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self.messages: dict[str, dict] = {}  # id -> message payload, for messages the bot created
+        self.origin = ""
+        self.attachments: dict[str, tuple[bytes, str]] = {}  # id -> (bytes, content type), served like Discord's CDN
 
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{filename}", self._attachment)
         app.router.add_route("*", self.API + "/{tail:.*}", self._rest)
         self.app = app
 
@@ -257,7 +261,8 @@ class FakeDiscord:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{port}{self.API}"
+        self.origin = f"http://127.0.0.1:{port}"
+        self.base_url = f"{self.origin}{self.API}"
         self.gateway_url = f"ws://127.0.0.1:{port}/gateway"
 
     async def stop(self) -> None:
@@ -375,6 +380,29 @@ class FakeDiscord:
         log.warning("stand-in: unhandled %s %s", method, path)
         return _json({"message": "404: Not Found", "code": 0}, status=404)
 
+    # --- attachments ----------------------------------------------------------------------
+
+    def attachment(self, filename: str, data: bytes, content_type: str = "application/octet-stream") -> dict:
+        """An uploaded file, served over local HTTP like Discord's CDN; pass it as a slash option value."""
+        attachment_id = snowflake()
+        self.attachments[attachment_id] = (data, content_type)
+        url = f"{self.origin}/attachments/{attachment_id}/{quote(filename)}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        found = self.attachments.get(request.match_info["id"])
+        if found is None:
+            return web.Response(status=404)
+        data, content_type = found
+        return web.Response(body=data, headers={"Content-Type": content_type})
+
     # --- gateway --------------------------------------------------------------------------
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -452,12 +480,27 @@ class FakeDiscord:
         interaction_id = snowflake()
         who = who or member(user_id or int(snowflake()), "asker")
         opts = []
+        resolved: dict = {}
         for key, value in (options or {}).items():
+            if isinstance(value, dict):  # an attachment from FakeDiscord.attachment()
+                opts.append({"name": key, "type": 11, "value": value["id"]})
+                resolved.setdefault("attachments", {})[value["id"]] = value
+                continue
             kind = 4 if isinstance(value, int) else 3
             opts.append({"name": key, "type": kind, "value": value})
+        data = {"id": snowflake(), "name": name, "type": 1, "options": opts, "guild_id": str(GUILD_ID)}
+        if resolved:
+            data["resolved"] = resolved
+        return {**_interaction_envelope(interaction_id, 2, who), "data": data}
+
+    @staticmethod
+    def autocomplete(name: str, option: str, current: str, *, who: dict) -> dict:
+        """An INTERACTION_CREATE payload asking for choices while `option` of /name is being typed."""
+        interaction_id = snowflake()
+        focused = {"name": option, "type": 3, "value": current, "focused": True}
         return {
-            **_interaction_envelope(interaction_id, 2, who),
-            "data": {"id": snowflake(), "name": name, "type": 1, "options": opts, "guild_id": str(GUILD_ID)},
+            **_interaction_envelope(interaction_id, 4, who),
+            "data": {"id": snowflake(), "name": name, "type": 1, "options": [focused], "guild_id": str(GUILD_ID)},
         }
 
     @staticmethod

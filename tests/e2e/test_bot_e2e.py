@@ -127,7 +127,7 @@ def test_startup_registers_commands_with_options_and_permissions(run_bot, engine
     (put,) = [r for r in fake.requests if r.method == "PUT"]
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
     commands = {c["name"]: c for c in put.body}
-    assert set(commands) == {"ask", "sources", "reload", "timeline", "verify"}
+    assert set(commands) == {"ask", "sources", "reload", "timeline", "verify", "add", "remove", "restore"}
 
     ask = {o["name"]: o for o in commands["ask"]["options"]}
     assert ask["question"]["type"] == 3 and ask["question"]["required"] is True
