@@ -132,7 +132,7 @@ def address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address, allo
         address = address.ipv4_mapped
     if address.is_loopback:
         return None if allow_loopback else "loopback"
-    for kind in ("unspecified", "link_local", "multicast", "private", "reserved"):
+    for kind in ("unspecified", "link_local", "multicast", "reserved", "private"):
         if getattr(address, f"is_{kind}"):
             return kind.replace("_", "-")
     if not address.is_global:  # shared (100.64/10) and other special-purpose ranges
