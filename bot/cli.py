@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -12,7 +13,7 @@ import typer
 
 from retrieval.errors import PolicybotError
 
-from .config import Settings, make_engine
+from .config import Settings, make_curator, make_engine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Answer questions about policy statements with verbatim, cited quotes.")
 
@@ -105,9 +106,10 @@ def _print_answer(answer) -> None:
 @_guarded
 def ingest(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt, as_json: bool = JsonOpt):
     """Build or refresh the index incrementally."""
-    engine = make_engine(_settings(corpus, index))
+    settings = _settings(corpus, index)
+    curator = make_curator(settings, make_engine(settings))
     if as_json:
-        report = engine.ingest()
+        report = curator.reload()
         if report.notice:
             typer.echo(f"notice: {report.notice}", err=True)
         print(json.dumps(report.to_json(), ensure_ascii=False))
@@ -116,7 +118,7 @@ def ingest(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt,
 
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task("embedding passages", total=None)
-        report = engine.ingest(progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = curator.reload(progress=lambda done, total: bar.update(task, completed=done, total=total))
     if report.notice:
         typer.echo(f"notice: {report.notice}", err=True)
     print(
@@ -301,6 +303,99 @@ def bench(
         print(json.dumps(report.to_json()))
     else:
         print(report.table())
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@app.command()
+@_guarded
+def add(
+    target: str = typer.Argument(..., metavar="URL|FILE", help="An http(s) link to fetch, or a .txt, .md, .html or .pdf file."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title (instead of the extracted one)."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet, e.g. \"Riverton Herald\"."),
+    url: Optional[str] = typer.Option(None, "--url", help="The source's link, shown with its quotes."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="For a transcript: who speaks its first-person text."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Add a web page or a file to the corpus (stored under added/ as Markdown), then reload."""
+    from retrieval.curation import Overrides
+
+    settings = _settings(corpus, index)
+    curator = make_curator(settings, make_engine(settings))
+    overrides = Overrides(title=title, outlet=outlet, url=url, published=published, speaker=speaker)
+    if _URL.match(target.strip()):
+        added = curator.add_url(target, overrides)
+    else:
+        added = curator.add_file(Path(target), overrides)
+    if as_json:
+        print(json.dumps(added.to_json(), ensure_ascii=False))
+        return
+    where = ", ".join(x for x in (added.outlet, added.published) if x)
+    print(f"Added “{added.title}”" + (f" ({where})" if where else "") + f" as {added.source}: {added.passages} passages")
+    if added.speakers:
+        print("Speakers: " + "; ".join(f"{s.name} ({s.statements} statement{'s' if s.statements != 1 else ''})" for s in added.speakers))
+    else:
+        print("Speakers: none found (only the article's own narration)")
+    print(f"See it with: policybot sources {json.dumps(added.title, ensure_ascii=False)}")
+
+
+@app.command()
+@_guarded
+def remove(
+    source: str = typer.Argument(..., help="The source's path in the corpus, as `policybot sources --json` shows it."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Move a source out of the corpus (kept in the index's removed/ folder), then reload."""
+    settings = _settings(corpus, index)
+    moved = make_curator(settings, make_engine(settings)).remove(source)
+    if as_json:
+        print(json.dumps(moved.to_json(), ensure_ascii=False))
+        return
+    print(f"Removed {moved.source}" + (f" (“{moved.title}”)" if moved.title else "") + f"; kept at {settings.index / moved.kept_at}")
+    print(f"Bring it back with: policybot restore {moved.source}")
+
+
+@app.command()
+@_guarded
+def restore(
+    source: str = typer.Argument(..., help="The path the source had in the corpus."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Put a removed source back into the corpus (its latest removed copy), then reload."""
+    settings = _settings(corpus, index)
+    moved = make_curator(settings, make_engine(settings)).restore(source)
+    if as_json:
+        print(json.dumps(moved.to_json(), ensure_ascii=False))
+        return
+    print(f"Restored {moved.source}" + (f" (“{moved.title}”)" if moved.title else "") + f" from {settings.index / moved.kept_at}")
+
+
+@app.command()
+@_guarded
+def audit(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt, as_json: bool = JsonOpt):
+    """Print the audit log: every add, remove, restore and reload, who did it, when, and how it went."""
+    from retrieval.audit import AUDIT_FILE, AuditLog
+
+    settings = _settings(corpus, index)
+    entries = AuditLog(settings.index / AUDIT_FILE).entries()  # reading the log needs no model or index
+    if as_json:
+        print(json.dumps([e.to_json() for e in entries], ensure_ascii=False))
+        return
+    if not entries:
+        print("The audit log is empty.")
+    for e in entries:
+        who = e.user if e.user_id is None else f"{e.user} ({e.user_id})"
+        print(f"{e.at}  {e.action:7} {e.outcome:7} {who}: {e.what}" + (f" -> {e.source}" if e.source and e.source != e.what else ""))
+        if e.message:
+            print(f"{'':27}{e.message}")
 
 
 @app.command()

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
-from bot.config import Settings
+from bot.config import Settings, make_curator
 from retrieval.errors import PolicybotError
 from retrieval.feedback import FEEDBACK_FILE, FeedbackStore
 
@@ -78,6 +78,7 @@ class Policybot(commands.Bot):
         self.engine = engine
         # Beside the index, so answers' buttons and votes outlive restarts and reloads.
         self.feedback = feedback or FeedbackStore(engine.store.dir / FEEDBACK_FILE)
+        self.curator = make_curator(settings, engine)
 
     async def setup_hook(self) -> None:
         log.info("Loading the embedding model and opening the index")

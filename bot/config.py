@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST")
     chroma_port: int | None = Field(default=None, validation_alias="CHROMA_PORT")
     max_file_mb: float = Field(default=5.0, validation_alias="POLICYBOT_MAX_FILE_MB")
+    # Tests only: lets /add fetch from loopback addresses (the test suite's local server).
+    allow_private_urls: bool = Field(default=False, validation_alias="POLICYBOT_ALLOW_PRIVATE_URLS")
 
     mod_role_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_MOD_ROLE_IDS")
     guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_GUILD_IDS")
@@ -58,3 +60,12 @@ def make_engine(settings: Settings):
         chroma_port=settings.chroma_port,
         max_file_bytes=int(settings.max_file_mb * 1_000_000),
     )
+
+
+def make_curator(settings: Settings, engine):
+    """The corpus curator (add, remove, restore, reload, audit) over `engine`, with these settings' limits."""
+    from retrieval.curation import Curator
+    from retrieval.fetch import FetchLimits
+
+    limits = FetchLimits(max_bytes=int(settings.max_file_mb * 1_000_000), allow_loopback=settings.allow_private_urls)
+    return Curator(engine, limits)

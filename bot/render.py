@@ -339,6 +339,50 @@ def sources_embed(
     return embed
 
 
+# --- corpus curation ----------------------------------------------------------------------
+
+
+def added_embed(added) -> discord.Embed:
+    """What /add stored: the moderator checks at a glance that the article and its speakers were read right."""
+    embed = discord.Embed(title=truncate("Added: " + " ".join(added.title.split()), TITLE_LIMIT), colour=_COLOUR_REPORT)
+    link = _safe_url(added.url)
+    if link and len(link) <= _MAX_LINK_CHARS:
+        embed.url = link
+    embed.add_field(name="Outlet", value=_plain_field(added.outlet or "unknown", 200), inline=True)
+    embed.add_field(name="Published", value=added.published or "undated", inline=True)
+    embed.add_field(name="Passages", value=str(added.passages), inline=True)
+    if added.speakers:
+        lines, used = [], 0
+        for index, found in enumerate(added.speakers):
+            plural = "s" if found.statements != 1 else ""
+            line = f"{escape(truncate(found.name, 100))}: {found.statements} statement{plural}"
+            tail = f"…and {len(added.speakers) - index} more"
+            if used + len(line) + 1 + len(tail) > FIELD_VALUE_LIMIT:
+                lines.append(tail)
+                break
+            lines.append(line)
+            used += len(line) + 1
+        speakers = "\n".join(lines)
+    else:
+        speakers = "None found: only the article's own narration. Check the text, or add it again with a speaker."
+    embed.add_field(name="Speakers", value=speakers, inline=False)
+    embed.add_field(name="Stored as", value=_code(added.source, 200), inline=False)
+    embed.set_footer(text=truncate(f"See it with /sources query:{' '.join(added.title.split())[:80]}", FOOTER_LIMIT))
+    return embed
+
+
+def moved_embed(moved) -> discord.Embed:
+    """What /remove or /restore did, and how to undo it."""
+    removed = moved.action == "remove"
+    heading = ("Removed: " if removed else "Restored: ") + " ".join((moved.title or moved.source).split())
+    embed = discord.Embed(title=truncate(heading, TITLE_LIMIT), colour=_COLOUR_REPORT)
+    embed.add_field(name="Source", value=_code(moved.source, 200), inline=False)
+    if removed:
+        embed.description = "The file is kept, not deleted. A moderator can bring it back with /restore."
+    embed.set_footer(text=f"Now {moved.report.documents} documents, {moved.report.passages} passages")
+    return embed
+
+
 # --- validation ---------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from .context import QuoteContext, quote_context
 from .documents import DEFAULT_MAX_FILE_BYTES
 from .embedding import DEFAULT_MODEL, Embedder
 from .errors import IndexMissing, ReloadInProgress
-from .index import ChromaTarget, Generation, IndexStore
+from .index import META, ChromaTarget, Generation, IndexStore
 from .ingest import Progress, ingest
 from .followup import FollowUp, Turn, resolve
 from .models import Answer, IngestReport, QuoteRef, SourceInfo
@@ -162,9 +162,10 @@ class Engine:
     def verify(self, claim: str) -> Verification:
         return verify(self.generation, self.embedder, claim)
 
-    def ingest(self, progress: Progress | None = None) -> IngestReport:
-        """Reload the corpus; raises ReloadInProgress if a reload of this index is already running."""
-        report = ingest(self.store, self.embedder, self.corpus_dir, self.max_file_bytes, progress)
+    def ingest(self, progress: Progress | None = None, wait: float | None = None) -> IngestReport:
+        """Reload the corpus; raises ReloadInProgress if a reload of this index is already running
+        (after waiting `wait` seconds for it to finish, if given)."""
+        report = ingest(self.store, self.embedder, self.corpus_dir, self.max_file_bytes, progress, wait=wait)
         if self._generation is None:
             return report  # nothing loaded yet (the CLI): the first question opens the new generation
         self._follow(blocking=True)
@@ -178,6 +179,19 @@ class Engine:
         except OSError as exc:
             log.warning("could not remove old index generations: %s", exc)
         return report
+
+    def point_back(self, name: str, wait: float | None = None) -> bool:
+        """Make generation `name` current again, undoing a reload whose corpus change was rolled back.
+
+        False when that generation is gone (cleaned up); the index then stays as it is.
+        """
+        with self.store.reload_lock(wait=wait):
+            if not (self.store.dir / name / META).is_file():
+                return False
+            self.store.repair_pointer(name)
+        if self._generation is not None:
+            self._follow(blocking=True)
+        return True
 
     def sources(self, query: str | None = None) -> list[SourceInfo]:
         gen = self.generation
