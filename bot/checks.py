@@ -7,6 +7,8 @@ from typing import Callable, TypeVar
 import discord
 from discord import app_commands
 
+from retrieval.audit import Actor
+
 T = TypeVar("T")
 
 
@@ -45,3 +47,8 @@ def is_mod() -> Callable[[T], T]:
         return app_commands.default_permissions(manage_guild=True)(func)
 
     return decorator
+
+
+def actor_of(interaction: discord.Interaction) -> Actor:
+    """Who ran a command, as the audit log names them."""
+    return Actor.discord(interaction.user.id, interaction.user.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -12,7 +13,7 @@ import typer
 
 from retrieval.errors import PolicybotError
 
-from .config import Settings, make_engine
+from .config import Settings, make_curator, make_engine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Answer questions about policy statements with verbatim, cited quotes.")
 
@@ -112,9 +113,10 @@ def _print_quotes(quotes) -> None:
 @_guarded
 def ingest(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt, as_json: bool = JsonOpt):
     """Build or refresh the index incrementally."""
-    engine = make_engine(_settings(corpus, index))
+    settings = _settings(corpus, index)
+    curator = make_curator(settings, make_engine(settings))
     if as_json:
-        report = engine.ingest()
+        report = curator.reload()
         if report.notice:
             typer.echo(f"notice: {report.notice}", err=True)
         print(json.dumps(report.to_json(), ensure_ascii=False))
@@ -123,7 +125,7 @@ def ingest(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt,
 
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task("embedding passages", total=None)
-        report = engine.ingest(progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = curator.reload(progress=lambda done, total: bar.update(task, completed=done, total=total))
     if report.notice:
         typer.echo(f"notice: {report.notice}", err=True)
     print(
@@ -224,12 +226,30 @@ def verify(
 @app.command(name="eval")
 @_guarded
 def evaluate(
-    questions: Path = typer.Argument(..., help="JSONL rows {id, question, speaker, doc, gold, kind}"),
+    questions: Optional[Path] = typer.Argument(None, help="JSONL rows {id, question, speaker, doc, gold, kind}"),
     corpus: Optional[Path] = CorpusOpt,
     index: Optional[Path] = IndexOpt,
     as_json: bool = JsonOpt,
+    attribution: Optional[Path] = typer.Option(
+        None, "--attribution", help="Score speaker attribution on a gold JSONL file {id, doc, text, speaker, mode} instead."
+    ),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="With --attribution: list every miss."),
 ):
-    """Measure hit@1, hit@3, MRR@5, speaker@1 and abstention on a question set."""
+    """Measure hit@1, hit@3, MRR@5, speaker@1 and abstention on a question set, or attribution on a gold file."""
+    if attribution is not None:
+        if questions is not None:
+            _fail("give either a question file or --attribution GOLD.jsonl, not both")
+        from retrieval.attribution_eval import load_gold, score_gold
+
+        settings = _settings(corpus, index)
+        report = score_gold(load_gold(attribution), settings.corpus)
+        if as_json:
+            print(json.dumps(report.to_json(), ensure_ascii=False))
+        else:
+            print(report.table(verbose=verbose))
+        return
+    if questions is None:
+        _fail("missing the question file (or --attribution GOLD.jsonl)")
     from retrieval.evaluate import evaluate as run_eval, load_rows
 
     settings = _settings(corpus, index)
@@ -317,6 +337,38 @@ def _all_row(report) -> dict:
 
 @app.command()
 @_guarded
+def attribute(
+    files: list[Path] = typer.Argument(..., help="Files to read (.txt, .md, .html)"),
+    corpus: Optional[Path] = CorpusOpt,
+    as_json: bool = JsonOpt,
+):
+    """How policybot reads an article: each sentence with its speaker and mode. Needs no index or model."""
+    from retrieval.attribution_eval import read_source, speaker_summary
+
+    settings = _settings(corpus, None)
+    for path in files:
+        doc, sentences = read_source(path, settings.corpus)
+        if as_json:
+            rows = [
+                {"text": doc.text[s.start : s.end], "start": s.start, "end": s.end, "speaker": s.speaker, "mode": s.mode}
+                for s in sentences
+            ]
+            print(json.dumps({"source": doc.source, "sentences": rows}, ensure_ascii=False))
+            continue
+        print(f"{doc.source}: {doc.title}")
+        for s in sentences:
+            who = s.speaker or "-"
+            print(f"  [{s.mode:8}] {who[:30]:30}  {' '.join(doc.text[s.start : s.end].split())}")
+        print("  who says how much:")
+        for speaker, direct, reported in speaker_summary(sentences):
+            print(f"    {speaker}: {direct} direct, {reported} reported")
+        if not any(s.speaker for s in sentences):
+            print("    no speaker found")
+        print()
+
+
+@app.command()
+@_guarded
 def bench(
     corpus: Optional[Path] = CorpusOpt,
     questions: int = typer.Option(120, "--questions", min=100, help="Warm questions to time (at least 100)."),
@@ -331,6 +383,144 @@ def bench(
         print(json.dumps(report.to_json()))
     else:
         print(report.table())
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@app.command()
+@_guarded
+def add(
+    target: str = typer.Argument(..., metavar="URL|FILE", help="An http(s) link to fetch, or a .txt, .md, .html or .pdf file."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title (instead of the extracted one)."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet, e.g. \"Riverton Herald\"."),
+    url: Optional[str] = typer.Option(None, "--url", help="The source's link, shown with its quotes."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="For a transcript: who speaks its first-person text."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Add a web page or a file to the corpus (stored under added/ as Markdown), then reload."""
+    from retrieval.curation import Overrides
+
+    settings = _settings(corpus, index)
+    curator = make_curator(settings, make_engine(settings))
+    overrides = Overrides(title=title, outlet=outlet, url=url, published=published, speaker=speaker)
+    if _URL.match(target.strip()):
+        added = curator.add_url(target, overrides)
+    else:
+        added = curator.add_file(Path(target), overrides)
+    if as_json:
+        print(json.dumps(added.to_json(), ensure_ascii=False))
+        return
+    where = ", ".join(x for x in (added.outlet, added.published) if x)
+    print(f"Added “{added.title}”" + (f" ({where})" if where else "") + f" as {added.source}: {added.passages} passages")
+    if added.speakers:
+        print("Speakers: " + "; ".join(f"{s.name} ({s.statements} statement{'s' if s.statements != 1 else ''})" for s in added.speakers))
+    else:
+        print("Speakers: none found (only the article's own narration)")
+    print(f"See it with: policybot sources {json.dumps(added.title, ensure_ascii=False)}")
+
+
+@app.command()
+@_guarded
+def remove(
+    source: str = typer.Argument(..., help="The source's path in the corpus, as `policybot sources --json` shows it."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Move a source out of the corpus (kept in the index's removed/ folder), then reload."""
+    settings = _settings(corpus, index)
+    moved = make_curator(settings, make_engine(settings)).remove(source)
+    if as_json:
+        print(json.dumps(moved.to_json(), ensure_ascii=False))
+        return
+    print(f"Removed {moved.source}" + (f" (“{moved.title}”)" if moved.title else "") + f"; kept at {settings.index / moved.kept_at}")
+    print(f"Bring it back with: policybot restore {moved.source}")
+
+
+@app.command()
+@_guarded
+def restore(
+    source: str = typer.Argument(..., help="The path the source had in the corpus."),
+    corpus: Optional[Path] = CorpusOpt,
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = JsonOpt,
+):
+    """Put a removed source back into the corpus (its latest removed copy), then reload."""
+    settings = _settings(corpus, index)
+    moved = make_curator(settings, make_engine(settings)).restore(source)
+    if as_json:
+        print(json.dumps(moved.to_json(), ensure_ascii=False))
+        return
+    print(f"Restored {moved.source}" + (f" (“{moved.title}”)" if moved.title else "") + f" from {settings.index / moved.kept_at}")
+
+
+@app.command()
+@_guarded
+def audit(corpus: Optional[Path] = CorpusOpt, index: Optional[Path] = IndexOpt, as_json: bool = JsonOpt):
+    """Print the audit log: every add, remove, restore and reload, who did it, when, and how it went."""
+    from retrieval.audit import AUDIT_FILE, AuditLog
+
+    settings = _settings(corpus, index)
+    entries = AuditLog(settings.index / AUDIT_FILE).entries()  # reading the log needs no model or index
+    if as_json:
+        print(json.dumps([e.to_json() for e in entries], ensure_ascii=False))
+        return
+    if not entries:
+        print("The audit log is empty.")
+    for e in entries:
+        who = e.user if e.user_id is None else f"{e.user} ({e.user_id})"
+        print(f"{e.at}  {e.action:7} {e.outcome:7} {who}: {e.what}" + (f" -> {e.source}" if e.source and e.source != e.what else ""))
+        if e.message:
+            print(f"{'':27}{e.message}")
+
+
+@app.command()
+@_guarded
+def feedback(
+    index: Optional[Path] = IndexOpt,
+    corpus: Optional[Path] = CorpusOpt,
+    as_json: bool = JsonOpt,
+    as_eval: Optional[Path] = typer.Option(
+        None, "--as-eval", help="Write up-voted answers to FILE as `policybot eval` question rows (gold = the up-voted quote)."
+    ),
+):
+    """List the votes given to answers on Discord (kept in feedback.sqlite beside the index)."""
+    from retrieval.feedback import FEEDBACK_FILE, FeedbackStore, eval_rows, upvoted
+
+    settings = _settings(corpus, index)
+    votes = FeedbackStore(settings.index / FEEDBACK_FILE).votes()
+    if as_eval is not None:
+        rows, skipped = eval_rows(upvoted(votes), settings.corpus, int(settings.max_file_mb * 1_000_000))
+        try:
+            as_eval.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        except OSError as exc:
+            raise PolicybotError(f"cannot write {as_eval}: {exc.strerror or exc}") from exc
+        for reason in skipped:
+            typer.echo(f"skipped {reason}", err=True)
+        typer.echo(f"wrote {len(rows)} question row{'s' if len(rows) != 1 else ''} to {as_eval}", err=True)
+        return
+    if as_json:
+        print(json.dumps([v.to_json() for v in votes], ensure_ascii=False))
+        return
+    if not votes:
+        print("No votes yet.")
+        return
+    for v in votes:
+        where = ", ".join(f"{q.source}[{q.start}:{q.end}]" for q in v.answer.quotes)
+        print(f"{v.time}  {'up  ' if v.vote > 0 else 'down'}  member {v.member_id}  guild {v.guild_id}  “{v.answer.question}”  {where}")
+
+
+@app.command()
+@_guarded
+def invite():
+    """Print the URL that adds the bot to a server (application id from POLICYBOT_APPLICATION_ID or the token)."""
+    from .invite import invite_url
+
+    print(invite_url(Settings()))
 
 
 @app.command()

@@ -11,8 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
-from bot.config import Settings
+from bot.config import Settings, make_curator
 from retrieval.errors import PolicybotError
+from retrieval.feedback import FEEDBACK_FILE, FeedbackStore
 
 if TYPE_CHECKING:
     from retrieval.engine import Engine
@@ -61,7 +62,7 @@ class PolicyTree(app_commands.CommandTree):
 
 
 class Policybot(commands.Bot):
-    def __init__(self, settings: Settings, engine: Engine, **options: Any) -> None:
+    def __init__(self, settings: Settings, engine: Engine, feedback: FeedbackStore | None = None, **options: Any) -> None:
         intents = discord.Intents.default()
         # Privileged: only needed to read questions that mention the bot.
         intents.message_content = settings.answer_mentions
@@ -75,6 +76,9 @@ class Policybot(commands.Bot):
         )
         self.settings = settings
         self.engine = engine
+        # Beside the index, so answers' buttons and votes outlive restarts and reloads.
+        self.feedback = feedback or FeedbackStore(engine.store.dir / FEEDBACK_FILE)
+        self.curator = make_curator(settings, engine)
 
     async def setup_hook(self) -> None:
         log.info("Loading the embedding model and opening the index")

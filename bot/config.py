@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    # For `policybot invite`; without it the id is read from the token itself.
+    application_id: int | None = Field(default=None, validation_alias="POLICYBOT_APPLICATION_ID")
     corpus: Path = Field(default=Path("seeds"), validation_alias="POLICYBOT_CORPUS")
     index: Path = Field(default=Path(".policybot"), validation_alias="POLICYBOT_INDEX")
     model: str = Field(default=DEFAULT_MODEL, validation_alias="POLICYBOT_MODEL")
@@ -32,6 +34,8 @@ class Settings(BaseSettings):
     # Ranking and abstention weights written by `policybot tune`; unset: .policybot/params.json if tune wrote one,
     # else the default shipped in the package.
     params: Path | None = Field(default=None, validation_alias="POLICYBOT_PARAMS")
+    # Tests only: lets /add fetch from loopback addresses (the test suite's local server).
+    allow_private_urls: bool = Field(default=False, validation_alias="POLICYBOT_ALLOW_PRIVATE_URLS")
 
     mod_role_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_MOD_ROLE_IDS")
     guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="POLICYBOT_GUILD_IDS")
@@ -45,6 +49,7 @@ class Settings(BaseSettings):
 
     _split_ids = field_validator("mod_role_ids", "guild_ids", mode="before")(classmethod(lambda cls, v: _id_list(v)))
     _empty_params = field_validator("params", mode="before")(classmethod(lambda cls, v: v or None))
+    _blank_id = field_validator("application_id", mode="before")(classmethod(lambda cls, v: None if v == "" else v))
 
 
 def make_engine(settings: Settings):
@@ -71,3 +76,12 @@ def params_path(settings: Settings) -> Path | None:
     if settings.params is not None:
         return settings.params
     return LOCAL_PARAMS if LOCAL_PARAMS.is_file() else None
+
+
+def make_curator(settings: Settings, engine):
+    """The corpus curator (add, remove, restore, reload, audit) over `engine`, with these settings' limits."""
+    from retrieval.curation import Curator
+    from retrieval.fetch import FetchLimits
+
+    limits = FetchLimits(max_bytes=int(settings.max_file_mb * 1_000_000), allow_loopback=settings.allow_private_urls)
+    return Curator(engine, limits)

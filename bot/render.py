@@ -109,6 +109,26 @@ def fit_escaped(text: str, limit: int) -> str:
     return best
 
 
+def fit_escaped_tail(text: str, limit: int) -> str:
+    """The longest word-boundary suffix of `text` whose escaped form, after `…`, fits in `limit`."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    if limit <= len(ELLIPSIS):
+        return ""
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    lo, hi, best = 0, len(starts) - 1, ""
+    # Fewer words from the end always fit when more do: search for the earliest start that fits.
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        candidate = ELLIPSIS + escape(text[starts[mid]:].lstrip())
+        if len(candidate) <= limit:
+            best, hi = candidate, mid - 1
+        else:
+            lo = mid + 1
+    return best if best and best != ELLIPSIS else ""
+
+
 def block_quote(text: str) -> str:
     return "\n".join("> " + line for line in text.split("\n"))
 
@@ -183,15 +203,11 @@ _MIN_QUOTE_ROOM = 120
 _MAX_CITATION = 1000
 
 
-def answer_embed(answer: Answer) -> discord.Embed:
-    question = truncate(" ".join(answer.question.split()), TITLE_LIMIT - 3) or "?"
-    if answer.abstained or not answer.quotes:
-        return _abstain_embed(answer, question)
-
-    # Keep as many quotes as leave each a readable share of the description.
+def _kept(quotes: Sequence[Quote]) -> tuple[list[tuple[Quote, str]], int]:
+    """As many quotes as leave each a readable share of the description, with their citations."""
     kept: list[tuple[Quote, str]] = []
     overhead = 0
-    for quote in answer.quotes:
+    for quote in quotes:
         citation = _citation(quote)
         if len(citation) > _MAX_CITATION:
             citation = truncate(_citation(quote, with_link=False), _MAX_CITATION)
@@ -200,6 +216,21 @@ def answer_embed(answer: Answer) -> discord.Embed:
             break
         kept.append((quote, citation))
         overhead += cost
+    return kept, overhead
+
+
+def shown_quotes(answer: Answer) -> list[Quote]:
+    """The quotes `answer_embed` shows: the buttons under an answer act on these."""
+    return [quote for quote, _ in _kept(answer.quotes)[0]]
+
+
+def answer_embed(answer: Answer, shown_before: int = 0) -> discord.Embed:
+    """The answer's quotes; `shown_before` > 0 for a "More" page (the quotes before it were shown earlier)."""
+    question = truncate(" ".join(answer.question.split()), TITLE_LIMIT - 3) or "?"
+    if answer.abstained or not answer.quotes:
+        return _abstain_embed(answer, question)
+
+    kept, overhead = _kept(answer.quotes)
 
     per_quote = (DESCRIPTION_LIMIT - overhead) // len(kept)
     blocks = []
@@ -215,7 +246,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
     embed = discord.Embed(title=f"Q: {question}", description=description, colour=_COLOUR_ANSWER)
     speaker = f" · asked about {truncate(answer.asked_speaker, 100)}" if answer.asked_speaker else ""
     plural = "s" if len(kept) != 1 else ""
-    embed.set_footer(text=f"{len(kept)} verbatim quote{plural} from the corpus{speaker}")
+    numbers = f" (quotes {shown_before + 1}–{shown_before + len(kept)})" if shown_before else ""
+    embed.set_footer(text=f"{len(kept)} verbatim quote{plural}{numbers} from the corpus{speaker}")
     return embed
 
 
@@ -323,6 +355,50 @@ def sources_embed(
         value = truncate(escape(" · ".join(bits)), value_room - len(source) - 1) + "\n" + source
         embed.add_field(name=_plain_field(" ".join((info.title or info.source).split()), 180), value=value, inline=False)
     embed.set_footer(text=f"Page {page + 1}/{pages} · {len(sources)} document{'s' if len(sources) != 1 else ''}")
+    return embed
+
+
+# --- corpus curation ----------------------------------------------------------------------
+
+
+def added_embed(added) -> discord.Embed:
+    """What /add stored: the moderator checks at a glance that the article and its speakers were read right."""
+    embed = discord.Embed(title=truncate("Added: " + " ".join(added.title.split()), TITLE_LIMIT), colour=_COLOUR_REPORT)
+    link = _safe_url(added.url)
+    if link and len(link) <= _MAX_LINK_CHARS:
+        embed.url = link
+    embed.add_field(name="Outlet", value=_plain_field(added.outlet or "unknown", 200), inline=True)
+    embed.add_field(name="Published", value=added.published or "undated", inline=True)
+    embed.add_field(name="Passages", value=str(added.passages), inline=True)
+    if added.speakers:
+        lines, used = [], 0
+        for index, found in enumerate(added.speakers):
+            plural = "s" if found.statements != 1 else ""
+            line = f"{escape(truncate(found.name, 100))}: {found.statements} statement{plural}"
+            tail = f"…and {len(added.speakers) - index} more"
+            if used + len(line) + 1 + len(tail) > FIELD_VALUE_LIMIT:
+                lines.append(tail)
+                break
+            lines.append(line)
+            used += len(line) + 1
+        speakers = "\n".join(lines)
+    else:
+        speakers = "None found: only the article's own narration. Check the text, or add it again with a speaker."
+    embed.add_field(name="Speakers", value=speakers, inline=False)
+    embed.add_field(name="Stored as", value=_code(added.source, 200), inline=False)
+    embed.set_footer(text=truncate(f"See it with /sources query:{' '.join(added.title.split())[:80]}", FOOTER_LIMIT))
+    return embed
+
+
+def moved_embed(moved) -> discord.Embed:
+    """What /remove or /restore did, and how to undo it."""
+    removed = moved.action == "remove"
+    heading = ("Removed: " if removed else "Restored: ") + " ".join((moved.title or moved.source).split())
+    embed = discord.Embed(title=truncate(heading, TITLE_LIMIT), colour=_COLOUR_REPORT)
+    embed.add_field(name="Source", value=_code(moved.source, 200), inline=False)
+    if removed:
+        embed.description = "The file is kept, not deleted. A moderator can bring it back with /restore."
+    embed.set_footer(text=f"Now {moved.report.documents} documents, {moved.report.passages} passages")
     return embed
 
 
@@ -487,3 +563,73 @@ def verify_embed(verification) -> discord.Embed:
     embed.description = verdict + "\n\n" + "\n\n".join(rendered)
     embed.set_footer(text=f"verdict: {verification.verdict} · {kept} source passage{'s' if kept != 1 else ''} quoted verbatim")
     return embed
+
+
+# --- context ------------------------------------------------------------------------------
+
+_COLOUR_CONTEXT = discord.Colour.dark_teal()
+
+
+def _shares(needs: list[int], room: int) -> list[int]:
+    """Split `room` among parts that need `needs` characters: small needs in full, the rest evenly."""
+    shares = [0] * len(needs)
+    left = sorted(range(len(needs)), key=lambda i: needs[i])
+    while left:
+        even = room // len(left)
+        i = left[0]
+        if needs[i] <= even:
+            shares[i] = needs[i]
+            room -= needs[i]
+            left.pop(0)
+            continue
+        for i in left:
+            shares[i] = even
+        break
+    return shares
+
+
+def bold(text: str) -> str:
+    """Escaped text in bold, line by line (bold does not run over a paragraph break)."""
+    return "\n".join(f"**{line}**" if line.strip() else line for line in text.split("\n"))
+
+
+def _context_body(ctx, room: int) -> str:
+    before, lead, quote, tail, after = ctx.before or "", ctx.lead, ctx.quote, ctx.tail, ctx.after or ""
+    separators = 4 + 4  # two blank lines, and the bold markers
+    quote_room = max(_MIN_QUOTE_ROOM, min(len(escape(quote)) + 4, (room - separators) * 3 // 5))
+    shown_quote = fit_escaped(quote, quote_room - 4 * (quote.count("\n") + 1)) or ELLIPSIS
+    rest = max(0, room - separators - len(bold(shown_quote)) - 4 * quote.count("\n"))
+    sizes = _shares([len(escape(t)) for t in (before, lead, tail, after)], rest)
+    parts = []
+    if before:
+        parts.append(fit_escaped_tail(before, sizes[0]) or ELLIPSIS)
+    middle = fit_escaped_tail(lead, sizes[1]) + bold(shown_quote) + fit_escaped(tail, sizes[2])
+    parts.append(middle)
+    if after:
+        parts.append(fit_escaped(after, sizes[3]) or ELLIPSIS)
+    return truncate("\n\n".join(parts), room)
+
+
+def context_embeds(items: Sequence) -> list[discord.Embed]:
+    """One embed per quote: the paragraph before, the quoted paragraph with the quote in bold, the paragraph
+    after; or, for a quote whose source is gone or changed, why it cannot be shown. All fit one message."""
+    items = list(items)[:EMBEDS_PER_MESSAGE]
+    heads = []
+    for n, item in enumerate(items, 1):
+        if isinstance(item, str):
+            heads.append((f"Quote {n}", ""))
+            continue
+        who = " ".join((item.speaker or "Unattributed").split())
+        title = " ".join((item.title or item.source).split())
+        heads.append((truncate(f"{n}. {who} — {title}", 200), truncate(f"{item.source} ¶ {item.paragraph + 1}", 200)))
+    overhead = sum(len(t) + len(f) for t, f in heads)
+    room = min(DESCRIPTION_LIMIT, (EMBED_TOTAL_LIMIT - overhead - 50) // max(1, len(items)))
+    embeds = []
+    for item, (title, footer) in zip(items, heads):
+        if isinstance(item, str):
+            embed = discord.Embed(title=title, description=truncate(escape(item), room), colour=_COLOUR_ABSTAIN)
+        else:
+            embed = discord.Embed(title=title, description=_context_body(item, room), colour=_COLOUR_CONTEXT)
+            embed.set_footer(text=footer)
+        embeds.append(embed)
+    return embeds

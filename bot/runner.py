@@ -27,8 +27,10 @@ def run_bot(settings: Settings) -> None:
     from bot.client import Policybot
     from bot.config import make_engine
 
+    from retrieval.feedback import FEEDBACK_FILE, FeedbackStore
+
     engine = make_engine(settings)
-    bot = Policybot(settings=settings, engine=engine)
+    bot = Policybot(settings=settings, engine=engine, feedback=FeedbackStore(settings.index / FEEDBACK_FILE))
     log.info("Starting policybot (corpus %s, index %s, model %s)", settings.corpus, settings.index, settings.model)
     try:
         bot.run(token, log_handler=None)

@@ -127,7 +127,7 @@ _GROUP_NOUNS = frozenset(
     watchdog statement commission inquiry court ministers mps meps msps peers tories
     conservatives democrats republicans campaign organisation organization agency office
     administration spokesmen analysts economists experts researchers survey study poll
-    figures people residents voters officers staff authors""".split()
+    figures people residents voters officers staff authors paper newspaper""".split()
 )
 _HEAD_NOUNS = _PERSON_NOUNS | _GROUP_NOUNS
 _CAP_GROUPS = frozenset("MPs MEPs MSPs AMs Tories Conservatives Democrats Republicans Ministers Peers Labour Liberals".split())
@@ -202,6 +202,13 @@ def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if _is_role(t, nxt):
             last_role = i
+    if last_role == len(toks) - 1 and len(toks) >= 2 and toks[-1][:1].isupper():
+        # "Sir Andrew Green", "Karen Chair": a first name before the role word makes it a surname
+        j = len(toks) - 2
+        while j >= 0 and toks[j][:1].isupper() and not _is_role(toks[j], toks[j + 1]) and toks[j].lower() not in _STOP:
+            j -= 1
+        if j < len(toks) - 2 and any(t.lower() not in _HONORIFICS and t.lower() not in _TITLES_KEPT for t in toks[j + 1 : -1]):
+            last_role = j
     roles = toks[: last_role + 1]
     name = [t for t in toks[last_role + 1 :] if t.lower() not in _HONORIFICS]
     return roles, name, definite
@@ -213,10 +220,10 @@ _PRONOUN_CONTRACTION = re.compile(r"(?:i|you|he|she|it|we|they|there|that|who)['
 def _looks_like_name(name: list[str]) -> bool:
     if not name:
         return False
-    for t in name:
+    for i, t in enumerate(name):
         if _PRONOUN_CONTRACTION.fullmatch(t):
             return False  # "He’ll say, ..." opens a sentence; it names no one
-        if not t[0].isupper():
+        if not t[0].isupper() and not (0 < i < len(name) - 1 and t in _CONNECT):
             return False
         if t.isupper() and len(t) > 3 and "." not in t:
             return False  # headline shouting, acronyms
@@ -230,6 +237,25 @@ def _initials(words: str) -> str:
     return "".join(w[0] for w in words.split() if w[:1].isupper())
 
 
+def _acronyms(text: str, start: int, end: int) -> dict[str, str]:
+    """Acronyms the article spells out: "National Audit Office (NAO)", or a capitalised name whose
+    initials are an acronym it also uses ("the National Audit Office" ... "the NAO report")."""
+    found = {m.group(2): m.group(1).strip() for m in _ACRONYM_RE.finditer(text, start, end) if _initials(m.group(1)) == m.group(2)}
+    used = set(re.findall(r"\b[A-Z]{2,6}\b", text[start:end]))
+    spelled: dict[str, set[str]] = {}
+    for m in _CHAIN_RE.finditer(text, start, end):
+        words = [w for w in m.group(0).split() if w.lower() != "the"]
+        if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
+            spelled.setdefault(_initials(" ".join(words)), set()).add(" ".join(_clean_tok(w) for w in words))
+    for acronym in used - set(found):
+        names = spelled.get(acronym, set())
+        if len(names) == 1:
+            found[acronym] = names.pop()
+    return found
+
+
+_NOUN_GENDER = {"spokesman": "m", "chairman": "m", "congressman": "m", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f"}
+_ROLE_APPOSITION = re.compile(r",[ \t]+(?:the|a|an)[ \t]+([^,.;:!?\"“”()\n]{2,80}?)[ \t]*[,.;]")
 _MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
 _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
 
@@ -242,7 +268,7 @@ class _People:
         self.roles: list[tuple[str, str]] = []  # (role phrase lowercased, canonical)
         self.genders: dict[str, str] = {}
         self.mentions: list[tuple[int, list[str]]] = []  # (offset, name) of each person named
-        self.acronyms = {m.group(2): m.group(1).strip() for m in _ACRONYM_RE.finditer(text, start, end) if _initials(m.group(1)) == m.group(2)}
+        self.acronyms = _acronyms(text, start, end)
         for m in _GENDERED_RE.finditer(text, start, end):
             key = _clean_tok(m.group(2)).lower()
             g = "m" if m.group(1).lower().rstrip(".") in _MALE_TITLES else "f"
@@ -273,6 +299,11 @@ class _People:
             office = bool(role_toks) and role_toks[-1] in _OFFICES
             if role_toks and (len(name) >= 2 or name[0].lower() in _TITLES_KEPT or office):
                 self.roles.append((" ".join(role_toks), " ".join(name)))
+            if len(name) >= 2:
+                # "Tom Reed, the MP for Barnsley North, ..." gives him that role too
+                after = _ROLE_APPOSITION.match(text, m.end(), end)
+                if after and any(w.lower() in _ROLE_WORDS or w.lower() in _PERSON_NOUNS for w in after.group(1).split()):
+                    self.roles.append((" ".join(after.group(1).lower().replace("'s", "").split()), " ".join(name)))
 
     def expand(self, phrase: str) -> str:
         """ "NAO" -> "National Audit Office" when the article spells it out once ("... Office (NAO)")."""
@@ -280,14 +311,20 @@ class _People:
 
     def gender(self, name: str) -> str | None:
         """"m" or "f" when the article gives it with an honorific ("Mr Hale", "Ms Hale"), else None."""
-        return self.genders.get(name.split()[-1].lower()) if name.split() else None
+        if not name.split():
+            return None
+        last = name.split()[-1].lower()
+        return _NOUN_GENDER.get(last) or self.genders.get(last)
 
     def add(self, name: list[str]) -> None:
-        key = name[-1].lower()
         form = tuple(name)
-        lst = self.forms.setdefault(key, [])
-        if form not in lst:
-            lst.append(form)
+        keys = [name[-1].lower()]
+        if "of" in name[1:-1]:
+            keys.append(name[name.index("of") - 1].lower())  # "Lord Nicholls of Birkenhead" is also "Lord Nicholls"
+        for key in keys:
+            lst = self.forms.setdefault(key, [])
+            if form not in lst:
+                lst.append(form)
 
     def canonical(self, name: list[str]) -> str:
         key = name[-1].lower()
@@ -329,7 +366,8 @@ class _People:
             if rw[-1] != head:
                 continue
             rws = set(rw)
-            if not (want <= rws or (rws <= want and not (want - rws) & _DISTINCT_ROLE)):
+            # "the mayor" is not the deputy mayor, nor "the deputy mayor" the mayor
+            if not ((want <= rws and not (rws - want) & _DISTINCT_ROLE) or (rws <= want and not (want - rws) & _DISTINCT_ROLE)):
                 continue
             score = len(want & rws)
             if score > best_score:
@@ -610,6 +648,11 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if phrase.pronoun:
         return _Ref("pron", phrase.words[0].lower(), True)
     words = list(phrase.words)
+    if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
+        return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
+    if phrase.of and phrase.of[-1].lower() in _PERSON_NOUNS and words[-1].lower() not in _PERSON_NOUNS:
+        # a misattached head: "A Department [for Education and Skills spokeswoman]"
+        words, phrase = words + list(phrase.of), Phrase(tuple(words + list(phrase.of)), appositives=phrase.appositives)
     ref = _np_ref(words)
     if (ref is None or ref.kind == "desc") and words and words[-1][:1].isupper():
         # "North Devon landowner Giles Bradshaw": the name is the capitalised run after the last lower-case word
@@ -630,11 +673,19 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
             return other
         if ref is not None and ref.kind == "name" and other.kind in ("role", "desc"):
             people.roles.append((other.value.lower(), people.canonical(ref.name or ref.value.split())))
-    if ref is not None and ref.kind in ("role", "desc") and phrase.of:
-        # "a spokesman for the Home Office", "the chairman of the Commons committee"
-        body = [w for w in phrase.of[1:] if w.lower() not in ("the", "a", "an")]
-        if body and any(w[:1].isupper() for w in body):
-            return _Ref("desc", " ".join(body + [ref.value]), ref.person)
+    if ref is not None and ref.kind in ("role", "desc") and ref.person:
+        head = ref.value.split()[-1].lower()
+        definite = words[0].lower() == "the"
+        if head in _SOURCE_HEADS or not definite:
+            if phrase.of:
+                # "a spokesman for the Home Office": an unnamed source, described
+                body = [w for w in phrase.of[1:] if w.lower() not in ("the", "a", "an")]
+                if body and any(w[:1].isupper() for w in body):
+                    return _Ref("desc", " ".join(body + [ref.value]), True)
+            return ref
+        # "the MP for Ealing North", "the Scottish National Party's parliamentary leader": one person
+        # holding an office, whom only the article can name
+        return _Ref("role", " ".join([ref.value] + list(phrase.of)), True)
     return ref
 
 
@@ -671,7 +722,7 @@ def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Pars
         subject_is_person = candidate is not None
         if candidate is None and frac[j] < 0.5:
             phrase = parsed.subject(j)
-            if phrase is not None and not phrase.pronoun:
+            if phrase is not None and not phrase.pronoun and not phrase.possessive:
                 ref = _phrase_ref(phrase, people)
                 if ref is not None and ref.person:
                     subject_is_person = True
@@ -732,8 +783,17 @@ FALLBACK_PREV_SUBJECT = True
 # Heads of a description that names no one in particular: an unnamed source stays its description.
 _SOURCE_HEADS = frozenset("spokesman spokeswoman spokesperson spokesmen source sources official officials aide aides".split())
 # What a document says is its author's words: "the NAO report said" is the NAO's.
-_DOCUMENT_HEADS = frozenset("report study survey poll statement letter paper review document analysis research".split())
+_DOCUMENT_HEADS = frozenset("report study survey poll statement letter review document analysis research".split())
 REPORTED_UNKNOWN = True
+# bodies that write reports ("the committee found...", then "the report said...")
+_AUTHOR_HEADS = frozenset(
+    "committee committees office commission inquiry watchdog department ministry council authority institute agency "
+    "foundation trust survey unit court panel board".split()
+)
+_NEWSPAPER_RE = re.compile(
+    r"\b(?:(?!The\b)[A-Z][\w'’]+[ \t]+){0,3}(?:Times|Telegraph|Guardian|Post|Mail|Mirror|Independent|Express|Standard|Sun|"
+    r"Journal|Herald|Observer|Scotsman|Record|Examiner|Gazette|Chronicle|Tribune|Star)\b"
+)
 
 
 def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str]) -> str | None:
@@ -752,11 +812,27 @@ def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str
     return None
 
 
-def _resolve_description(phrase: str, people: "_People") -> str | None:
+def _resolve_description(phrase: str, people: "_People", last_body: str | None, before: str) -> str | None:
+    """Pass 2c: a description is its own speaker, with three exceptions: a document speaks for its
+    author ("the NAO report" -> the National Audit Office; "the report" -> the body that last spoke),
+    "the newspaper" is the newspaper last named, and an unnamed spokesman is the one the article names."""
     words = phrase.split()
     if words and words[-1].lower() in _DOCUMENT_HEADS:
         body = [w for w in words[:-1] if w[:1].isupper()]
-        return people.expand(" ".join(body)) if body else None
+        if body:
+            return people.expand(" ".join(body))
+        if last_body is not None and last_body.split()[-1].lower() in _AUTHOR_HEADS:
+            return last_body
+        return None
+    if len(words) == 1 and words[0].lower() in ("paper", "newspaper"):
+        named = list(_NEWSPAPER_RE.finditer(before))
+        return named[-1].group(0) if named else None
+    if words and words[-1].lower() in _SOURCE_HEADS:
+        # "a spokesman for the Anti-Fraud Office" when the article names one spokesman ("spokesman Jo Bloggs")
+        described = {w.lower() for w in words}
+        named = {c for r, c in people.roles if r.split()[-1] == words[-1].lower() and set(r.split()) <= described}
+        if len(named) == 1:
+            return people.canonical(named.pop().split())
     return people.expand(phrase)
 
 
@@ -1092,7 +1168,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
         elif ref.kind == "role":
             sp = _resolve_role(ref.value, people, recent_speakers)
         else:
-            sp = _resolve_description(ref.value, people)
+            sp = _resolve_description(ref.value, people, last_group, text[: s.start])
         if sp is None:
             continue
         speakers[k] = sp

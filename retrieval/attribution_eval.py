@@ -202,6 +202,15 @@ def read_source(path: Path, corpus_dir: Path | None = None) -> tuple[Document, l
     return doc, document_sentences(doc)
 
 
+def speaker_summary(sentences: list[Sentence]) -> list[tuple[str, int, int]]:
+    """(speaker, direct sentences, reported sentences), most statements first."""
+    counts: dict[str, list[int]] = {}
+    for s in sentences:
+        if s.speaker is not None and s.mode != "none":
+            counts.setdefault(s.speaker, [0, 0])[0 if s.mode == "direct" else 1] += 1
+    return sorted(((who, d, r) for who, (d, r) in counts.items()), key=lambda row: (-(row[1] + row[2]), row[0]))
+
+
 def score_gold(rows: list[GoldRow], corpus_dir: Path) -> AttributionReport:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():

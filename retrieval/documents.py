@@ -11,6 +11,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -209,11 +210,25 @@ def parse_text(text: str, source: str, sha256: str = "") -> Document:
     )
 
 
-def parse_html(html: str, source: str, sha256: str = "") -> Document:
-    import trafilatura  # heavy import; only HTML files need it
+@dataclass(frozen=True)
+class HtmlArticle:
+    """What trafilatura finds in a page: the article's text (paragraphs separated by blank lines) and its metadata."""
+
+    text: str
+    title: str | None
+    outlet: str | None
+    url: str | None  # the canonical URL when the page names one
+    published: str | None
+    author: str | None
+    transcript: bool  # the page calls itself a transcript, remarks or speech: its author is its speaker
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlArticle:
+    """The article in `html`; BadDocument when it cannot be parsed or holds no sentence to quote."""
+    import trafilatura  # heavy import; only HTML needs it
 
     try:
-        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+        extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura and lxml raise many kinds on malformed pages
         raise BadDocument(f"the HTML cannot be parsed: {' '.join(str(exc).split())[:200]}") from exc
     if extracted is None or not (extracted.text or "").strip():
@@ -224,16 +239,28 @@ def parse_html(html: str, source: str, sha256: str = "") -> Document:
         lines = lines[1:]
     if not any(len(line.split()) >= 5 for line in lines):  # menus and captions: no sentence to quote
         raise BadDocument("no article text could be extracted from the HTML")
-    # The extracted text is what we store and quote; blank lines mark its paragraphs.
-    text = "\n\n".join(lines) + "\n"
-    return Document(
-        source=source,
-        text=text,
-        title=title or _title_from_filename(source),
+    return HtmlArticle(
+        # The extracted text is what we store and quote; blank lines mark its paragraphs.
+        text="\n\n".join(lines) + "\n",
+        title=title,
         outlet=_clean(extracted.sitename) or _clean(extracted.hostname),
         url=_canonical_url(html) or _clean(extracted.url),
-        published=_html_date(extracted.date) or _date_from_filename(source),
-        speaker=_clean(extracted.author) if _looks_like_transcript(extracted) else None,
+        published=_html_date(extracted.date),
+        author=_clean(extracted.author),
+        transcript=_looks_like_transcript(extracted),
+    )
+
+
+def parse_html(html: str, source: str, sha256: str = "") -> Document:
+    article = extract_html(html)
+    return Document(
+        source=source,
+        text=article.text,
+        title=article.title or _title_from_filename(source),
+        outlet=article.outlet,
+        url=article.url,
+        published=article.published or _date_from_filename(source),
+        speaker=article.author if article.transcript else None,
         body_start=0,
         sha256=sha256,
     )

@@ -15,14 +15,18 @@ import time
 from pathlib import Path
 
 from .chunking import CHUNKER_VERSION
+from .context import QuoteContext, quote_context
 from .documents import DEFAULT_MAX_FILE_BYTES
 from .embedding import DEFAULT_MODEL, Embedder
 from .errors import IndexMissing, ReloadInProgress
-from .index import ChromaTarget, Generation, IndexStore
+from .index import META, ChromaTarget, Generation, IndexStore
 from .ingest import Progress, ingest
-from .models import Answer, IngestReport, SourceInfo
+from .followup import FollowUp, Turn, resolve
+from .models import Answer, IngestReport, QuoteRef, SourceInfo
+from .paging import MAX_QUOTES, unseen
 from .ranker import Params, load as load_params
 from .search import prepare, search
+from .speakers import known_speakers
 from .timeline import Timeline, timeline
 from .verify import Verification, verify
 
@@ -133,15 +137,36 @@ class Engine:
         answer = search(gen, self.embedder, question, top, self.params)
         return dataclasses.replace(answer, generation=gen.name)
 
+    def more(self, question: str, seen: list[QuoteRef], page: int = 3) -> Answer:
+        """The next `page` quotes for `question` that overlap none of `seen` (the pages shown before)."""
+        gen = self.generation
+        if len(seen) >= MAX_QUOTES:
+            return Answer(question, False, [], generation=gen.name)
+        answer = search(gen, self.embedder, question, min(len(seen) + page, MAX_QUOTES), self.params)
+        return dataclasses.replace(answer, quotes=unseen(answer.quotes, seen, page), generation=gen.name)
+
+    def context(self, ref: QuoteRef) -> QuoteContext:
+        """The paragraphs around a quote given earlier; SourceGone / SourceChanged when they no longer hold it."""
+        return quote_context(self.generation, ref)
+
+    def follow_up(self, question: str, previous: Turn) -> FollowUp:
+        """`question` read as a reply to `previous`: a pronoun is its speaker, a missing topic its topic."""
+        return resolve(question, previous, self.generation.speaker_surnames)
+
+    def speakers(self) -> list[str]:
+        """The people the corpus quotes, most quoted first."""
+        return known_speakers(self.generation)
+
     def timeline(self, speaker: str, topic: str | None = None, limit: int = 20) -> Timeline:
         return timeline(self.generation, self.embedder, speaker, topic, limit)
 
     def verify(self, claim: str) -> Verification:
         return verify(self.generation, self.embedder, claim)
 
-    def ingest(self, progress: Progress | None = None) -> IngestReport:
-        """Reload the corpus; raises ReloadInProgress if a reload of this index is already running."""
-        report = ingest(self.store, self.embedder, self.corpus_dir, self.max_file_bytes, progress)
+    def ingest(self, progress: Progress | None = None, wait: float | None = None) -> IngestReport:
+        """Reload the corpus; raises ReloadInProgress if a reload of this index is already running
+        (after waiting `wait` seconds for it to finish, if given)."""
+        report = ingest(self.store, self.embedder, self.corpus_dir, self.max_file_bytes, progress, wait=wait)
         if self._generation is None:
             return report  # nothing loaded yet (the CLI): the first question opens the new generation
         self._follow(blocking=True)
@@ -155,6 +180,19 @@ class Engine:
         except OSError as exc:
             log.warning("could not remove old index generations: %s", exc)
         return report
+
+    def point_back(self, name: str, wait: float | None = None) -> bool:
+        """Make generation `name` current again, undoing a reload whose corpus change was rolled back.
+
+        False when that generation is gone (cleaned up); the index then stays as it is.
+        """
+        with self.store.reload_lock(wait=wait):
+            if not (self.store.dir / name / META).is_file():
+                return False
+            self.store.repair_pointer(name)
+        if self._generation is not None:
+            self._follow(blocking=True)
+        return True
 
     def sources(self, query: str | None = None) -> list[SourceInfo]:
         gen = self.generation

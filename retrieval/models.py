@@ -6,6 +6,7 @@ quote can be checked against the stored document text: `doc.text[start:end]`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -96,6 +97,28 @@ class Quote:
             "speaker": self.speaker,
             "score": round(float(self.score), 4),
         }
+
+
+def text_digest(text: str) -> str:
+    """A short fingerprint of a quote's words: tells whether a source still says them, without storing them."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    """Where a quote stands in its source, kept after the answer is sent (buttons, votes, follow-ups)."""
+
+    source: str
+    start: int
+    end: int
+    digest: str  # text_digest of the quoted words when the answer was given
+
+    @classmethod
+    def of(cls, quote: Quote) -> "QuoteRef":
+        return cls(quote.source, quote.start, quote.end, text_digest(quote.text))
+
+    def overlaps(self, other: "QuoteRef") -> bool:
+        return self.source == other.source and self.start < other.end and other.start < self.end
 
 
 @dataclass(frozen=True)

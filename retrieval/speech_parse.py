@@ -34,7 +34,7 @@ SPEECH_FORMS = frozenset(
     announces announced accuse accuses accused hint hints hinted believe believes believed think thinks
     thought feel feels felt agree agrees agreed disagree disagreed find finds found conclude concludes
     concluded describe describes described dismiss dismissed reject rejected promise promises promised
-    vow vows vowed confess confesses confessed pledge pledged pledges call calls called defend defended defends criticise criticised
+    vow vows vowed confess confesses confessed pledge pledged pledges defend defended defends criticise criticised
     criticised criticize criticized attack attacked welcome welcomed welcomes describe insisted""".split()
 )
 # Thinking and finding are reported speech only with a clause after them ("she believed the majority
@@ -42,6 +42,14 @@ SPEECH_FORMS = frozenset(
 _NEEDS_CLAUSE = frozenset(
     "believe believes believed think thinks thought feel feels felt find finds found agree agrees agreed "
     "disagree disagreed conclude concludes concluded".split()
+)
+# Verbs that report speech only as the sentence's own verb ("Mr Hale defended the plan").
+_WEAK_FORMS = frozenset(
+    """defend defended defends dismiss dismissed reject rejected promise promises promised vow vows vowed
+    pledge pledged pledges criticise criticised criticize criticized attack attacked welcome welcomed
+    welcomes describe described deny denies denied confess confesses confessed predict predicts predicted
+    reveal reveals revealed confirm confirms confirmed announce announces announced accuse accuses accused
+    hint hints hinted""".split()
 )
 _SUBJECT_DEPS = frozenset({"nsubj"})
 _NP_LEFT_DEPS = frozenset({"det", "compound", "amod", "nmod", "poss", "case", "nummod", "flat", "punct"})
@@ -55,6 +63,7 @@ class Phrase:
     pronoun: bool = False
     appositives: tuple[tuple[str, ...], ...] = ()  # "Karen March, the shadow housing secretary," -> the role
     of: tuple[str, ...] = ()  # "a spokesman for the Home Office" -> ("for", "the", "Home", "Office")
+    possessive: bool = False  # "London's Evening Standard": a place's or person's something, not a person
 
 
 @dataclass(frozen=True)
@@ -94,8 +103,14 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
             continue
         if tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos"):
             continue  # "the said plan", "a call": not a verb here
-        if tok.lower_ in _NEEDS_CLAUSE and not any(c.dep_ == "ccomp" for c in tok.children):
-            continue
+        if tok.lower_ in _NEEDS_CLAUSE and not (tok.dep_ in ("ROOT", "conj") and any(c.dep_ == "ccomp" for c in tok.children)):
+            continue  # "why she thinks doctors leave" inside another clause reports nobody
+        if tok.lower_ in _WEAK_FORMS and tok.dep_ not in ("ROOT", "conj", "relcl"):
+            continue  # "help Estland defend itself": acting, not speaking, unless it is the sentence's verb
+        if tok.dep_ == "xcomp":
+            continue  # "help Taiwan defend itself", "refused to say": no statement made
+        if any(c.lower_ in ("why", "how", "whether", "if") and c.dep_ in ("advmod", "mark") for c in tok.children):
+            continue  # "why she thinks...", "how he said it": an embedded question, not a report
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
             continue  # "it was said", "he is said to": no speaker
         found_verb = True
@@ -149,7 +164,8 @@ def _phrase(head) -> Phrase:
         elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
             of = _words(list(child.subtree))
     # a poss chain ("The Scottish National Party's parliamentary leader") is kept in `words`
-    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of)
+    possessive = any(t.dep_ == "case" for t in left)
+    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=possessive)
 
 
 def _words(tokens) -> tuple[str, ...]:

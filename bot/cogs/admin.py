@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.checks import is_mod
+from bot.checks import actor_of, is_mod
 from retrieval.errors import ReloadInProgress
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Admin(commands.Cog):
             await interaction.response.defer(thinking=True)
             log.info("Reload requested by %s (%s)", interaction.user, interaction.user.id)
             try:
-                report = await asyncio.to_thread(self.bot.engine.ingest)
+                report = await asyncio.to_thread(self.bot.curator.reload, actor_of(interaction))
             except ReloadInProgress:
                 await interaction.followup.send(BUSY + " (It was started outside this bot.)")
                 return

@@ -1,4 +1,4 @@
-"""Questions: /ask, @mentions, and replies to the bot's own answers."""
+"""Questions: /ask, @mentions, and replies to the bot's own answers (read as follow-ups)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import answers, render
 from bot.client import GENERIC_ERROR
 from retrieval.errors import PolicybotError
-from retrieval.models import Answer
+from retrieval.followup import Turn
+from retrieval.models import Answer, QuoteRef
+from retrieval.speakers import question_suggestions
 
 if TYPE_CHECKING:
     from bot.client import Policybot
 
 log = logging.getLogger(__name__)
+
+HISTORY_LOOKBACK = 25  # messages searched, in a thread the bot opened, for the answer a message follows up
 
 
 def _cooldown(interaction: discord.Interaction) -> Optional[app_commands.Cooldown]:
@@ -67,22 +71,81 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(thinking=True)
         answer = await self.answer(question, top)
-        await interaction.followup.send(embed=render.answer_embed(answer))
+        view = await answers.record(self.bot, answer, page=top, guild_id=interaction.guild_id)
+        await interaction.followup.send(embed=render.answer_embed(answer), **({"view": view} if view else {}))
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        try:
+            speakers = await asyncio.to_thread(self.bot.engine.speakers)
+        except Exception:  # noqa: BLE001 - suggestions are a convenience; typing goes on without them
+            log.warning("No speaker suggestions", exc_info=True)
+            return []
+        return [app_commands.Choice(name=s, value=s) for s in question_suggestions(speakers, current)]
 
     # --- mentions and replies -----------------------------------------------------------
 
-    def _is_reply_to_me(self, message: discord.Message) -> bool:
+    def _replied_to_me(self, message: discord.Message) -> discord.Message | None:
         ref = message.reference
         if ref is None or self.bot.user is None:
-            return False
+            return None
         resolved = ref.resolved if isinstance(ref.resolved, discord.Message) else ref.cached_message
-        return resolved is not None and resolved.author.id == self.bot.user.id
+        return resolved if resolved is not None and resolved.author.id == self.bot.user.id else None
+
+    def _in_my_thread(self, message: discord.Message) -> bool:
+        channel = message.channel
+        return isinstance(channel, discord.Thread) and self.bot.user is not None and channel.owner_id == self.bot.user.id
 
     def _question_from(self, message: discord.Message) -> str:
         assert self.bot.user is not None
         me = self.bot.user.id
         text = re.sub(rf"<@!?{me}>", " ", message.content)
         return " ".join(text.split())
+
+    async def _previous(self, message: discord.Message) -> tuple[Turn, list[QuoteRef], str | None] | None:
+        """The answer `message` follows up: the one it replies to, else the latest in a thread the bot
+        opened. Its question and speaker, the quotes shown for it so far, and its record's id."""
+        earlier = self._replied_to_me(message)
+        if earlier is None and self._in_my_thread(message):
+            try:
+                async for candidate in message.channel.history(limit=HISTORY_LOOKBACK, before=message):
+                    if self.bot.user and candidate.author.id == self.bot.user.id and answers.answer_id_of(candidate):
+                        earlier = candidate
+                        break
+            except discord.HTTPException:
+                log.warning("Could not read the history of thread %s", message.channel.id, exc_info=True)
+        if earlier is None:
+            return None
+        answer_id = answers.answer_id_of(earlier)
+        if answer_id:
+            try:
+                record = await asyncio.to_thread(self.bot.feedback.answer, answer_id)
+                seen = await asyncio.to_thread(self.bot.feedback.seen, record)
+                return Turn(record.question, record.speaker), seen, record.id
+            except PolicybotError as exc:
+                log.warning("Reading a follow-up without answer %s's record: %s", answer_id, exc)
+        # Without the record, the question is still in the answer's title.
+        for embed in earlier.embeds:
+            if embed.title and embed.title.startswith("Q: "):
+                return Turn(embed.title[3:], None), [], None
+        return None
+
+    async def _answer_message(self, message: discord.Message, question: str) -> tuple[Answer, int, str | None]:
+        """The answer to a mention or reply, reading a reply as a follow-up to the answer it replies to.
+        Also how many quotes were shown before it, and the answer it continues (for "what else…")."""
+        previous = await self._previous(message)
+        if previous is None:
+            return await self.answer(question), 0, None
+        turn, seen, parent = previous
+        follow = await asyncio.to_thread(self.bot.engine.follow_up, question, turn)
+        if follow.question != question:
+            log.info("Follow-up %r read as %r", question, follow.question)
+        if follow.wants_more and seen:
+            async with self._searches:
+                answer = await asyncio.to_thread(self.bot.engine.more, follow.question, seen, 3)
+            if answer.quotes:
+                return answer, len(seen), parent
+        return await self.answer(follow.question), 0, None
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -91,7 +154,7 @@ class Ask(commands.Cog):
         if message.guild is not None and message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return
         mentioned = self.bot.user.id in message.raw_mentions
-        if not (mentioned or self._is_reply_to_me(message)):
+        if not (mentioned or self._replied_to_me(message) or self._in_my_thread(message)):
             return
 
         question = self._question_from(message)
@@ -108,7 +171,7 @@ class Ask(commands.Cog):
 
         try:
             async with message.channel.typing():
-                answer = await self.answer(question)
+                answer, shown_before, parent = await self._answer_message(message, question)
         except PolicybotError as exc:
             await self._reply(message, str(exc))
             return
@@ -116,7 +179,11 @@ class Ask(commands.Cog):
             log.exception("Error answering message %s", message.id)
             await self._reply(message, GENERIC_ERROR)
             return
-        await self._reply(message, embed=render.answer_embed(answer), question=question)
+        view = await answers.record(
+            self.bot, answer, page=3, guild_id=message.guild.id if message.guild else None,
+            parent=parent, shown_before=shown_before,
+        )
+        await self._reply(message, embed=render.answer_embed(answer, shown_before), question=answer.question, view=view)
 
     async def _reply(
         self,
@@ -125,8 +192,11 @@ class Ask(commands.Cog):
         *,
         embed: discord.Embed | None = None,
         question: str | None = None,
+        view: discord.ui.View | None = None,
     ) -> None:
         kwargs = {"allowed_mentions": discord.AllowedMentions.none()}
+        if view is not None:
+            kwargs["view"] = view
         if content is not None:
             content = render.truncate(content, render.CONTENT_LIMIT)
         if embed is not None:

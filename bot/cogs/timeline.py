@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.cogs.ask import _cooldown
+from retrieval.speakers import matching_speakers
 
 if TYPE_CHECKING:
     from bot.client import Policybot
@@ -51,6 +52,15 @@ class TimelineCog(commands.Cog, name="Timeline"):
         async with self._searches:
             result = await asyncio.to_thread(self.bot.engine.timeline, speaker, topic)
         await interaction.followup.send(embed=render.timeline_embed(result))
+
+    @timeline.autocomplete("speaker")
+    async def speaker_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        try:
+            speakers = await asyncio.to_thread(self.bot.engine.speakers)
+        except Exception:  # noqa: BLE001 - suggestions are a convenience; typing goes on without them
+            log.warning("No speaker suggestions", exc_info=True)
+            return []
+        return [app_commands.Choice(name=s, value=s) for s in matching_speakers(speakers, current)]
 
 
 async def setup(bot: Policybot) -> None:

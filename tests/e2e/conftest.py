@@ -19,6 +19,7 @@ from bot.config import Settings
 from .discord_standin import GUILD_ID, MOD_ROLE_ID, TOKEN, FakeDiscord
 from .e2e_corpus import HARBOR_DOC, LUNCH_DOC, SEED
 from retrieval.engine import Engine
+from retrieval.feedback import FeedbackStore
 
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory) -> Path:
@@ -56,17 +57,32 @@ Scenario = Callable[[FakeDiscord, Policybot], Awaitable[None]]
 
 
 @pytest.fixture
-def run_bot(monkeypatch, settings, engine):
-    """Run `scenario(fake, bot)` with the real bot logged in and READY against the stand-in."""
+def feedback(tmp_path) -> FeedbackStore:
+    """This test's own feedback.sqlite: votes and answer records do not leak between tests."""
+    return FeedbackStore(tmp_path / "feedback" / "feedback.sqlite")
 
-    def run(scenario: Scenario, *, settings: Settings = settings, engine=engine, timeout: float = 60.0) -> FakeDiscord:
+
+@pytest.fixture
+def run_bot(monkeypatch, settings, engine, feedback):
+    """Run `scenario(fake, bot)` with the real bot logged in and READY against the stand-in.
+
+    With `after_restart`, the bot is then closed and a new one logged in against the same stand-in,
+    engine and feedback store (messages sent before stay, as after a real restart), and
+    `after_restart(fake, new_bot)` runs."""
+
+    def run(
+        scenario: Scenario,
+        *,
+        settings: Settings = settings,
+        engine=engine,
+        timeout: float = 60.0,
+        feedback: FeedbackStore = feedback,
+        after_restart: Scenario | None = None,
+    ) -> FakeDiscord:
         fake = FakeDiscord()
 
-        async def main() -> None:
-            await fake.start()
-            monkeypatch.setattr(discord.http.Route, "BASE", fake.base_url)
-            monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", fake.gateway)
-            bot = Policybot(settings=settings, engine=engine, guild_ready_timeout=0.1)
+        async def session(part: Scenario) -> None:
+            bot = Policybot(settings=settings, engine=engine, feedback=feedback, guild_ready_timeout=0.1)
             runner = asyncio.create_task(bot.start(TOKEN))
             try:
                 ready = asyncio.create_task(bot.wait_until_ready())
@@ -74,13 +90,21 @@ def run_bot(monkeypatch, settings, engine):
                 if runner in done:
                     runner.result()  # raises the startup error
                 assert ready in done, "bot did not become ready"
-                await asyncio.wait_for(scenario(fake, bot), timeout)
+                await asyncio.wait_for(part(fake, bot), timeout)
             finally:
                 await bot.close()
-                try:
-                    await asyncio.wait_for(runner, 10)
-                finally:
-                    await fake.stop()
+                await asyncio.wait_for(runner, 10)
+
+        async def main() -> None:
+            await fake.start()
+            monkeypatch.setattr(discord.http.Route, "BASE", fake.base_url)
+            monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", fake.gateway)
+            try:
+                await session(scenario)
+                if after_restart is not None:
+                    await session(after_restart)
+            finally:
+                await fake.stop()
 
         asyncio.run(main())
         return fake

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 import zlib
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -188,6 +189,49 @@ def message_payload(channel_id: int | str, body: dict, author: dict = BOT_USER, 
     }
 
 
+def thread_payload(parent_id: str, body: dict) -> dict:
+    """A public thread the bot opened from a message in `parent_id`."""
+    return {
+        "id": snowflake(),
+        "type": 11,
+        "guild_id": str(GUILD_ID),
+        "parent_id": str(parent_id),
+        "owner_id": str(BOT_ID),
+        "name": body.get("name", "thread"),
+        "message_count": 0,
+        "member_count": 1,
+        "rate_limit_per_user": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": body.get("auto_archive_duration", 1440),
+            "archive_timestamp": "2024-01-01T00:00:00+00:00",
+            "locked": False,
+        },
+    }
+
+
+def _zlib_stream() -> Callable[[bytes], bytes]:
+    """One zlib stream per connection; each message ends on a sync flush (00 00 ff ff)."""
+    stream = zlib.compressobj()
+    return lambda data: stream.compress(data) + stream.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _zstd_stream() -> Callable[[bytes], bytes]:
+    """One zstd stream per connection; each websocket message is flushed to a whole block."""
+    import zstandard  # only a client that has zstd support asks for it
+
+    stream = zstandard.ZstdCompressor().compressobj()
+    return lambda data: stream.compress(data) + stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+
+
+# What a client may put in the gateway URL's `compress` query, and how each is spoken.
+COMPRESSIONS: dict[str | None, Callable[[], Callable[[bytes], bytes] | None]] = {
+    None: lambda: None,
+    "zlib-stream": _zlib_stream,
+    "zstd-stream": _zstd_stream,
+}
+
+
 @dataclass
 class Recorded:
     method: str
@@ -217,13 +261,16 @@ class FakeDiscord:
         self.gateway_url = ""
         self._ws: web.WebSocketResponse | None = None
         self._send_lock = asyncio.Lock()
-        self._zlib: Any = None
+        self._compress: Callable[[bytes], bytes] | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self.messages: dict[str, dict] = {}  # id -> message payload, for messages the bot created
+        self.origin = ""
+        self.attachments: dict[str, tuple[bytes, str]] = {}  # id -> (bytes, content type), served like Discord's CDN
 
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{filename}", self._attachment)
         app.router.add_route("*", self.API + "/{tail:.*}", self._rest)
         self.app = app
 
@@ -235,7 +282,8 @@ class FakeDiscord:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{port}{self.API}"
+        self.origin = f"http://127.0.0.1:{port}"
+        self.base_url = f"{self.origin}{self.API}"
         self.gateway_url = f"ws://127.0.0.1:{port}/gateway"
 
     async def stop(self) -> None:
@@ -328,30 +376,41 @@ class FakeDiscord:
                 self.messages[message["id"]] = message
                 return _json(message)
             if method == "POST" and len(parts) == 5 and parts[2] == "messages" and parts[4] == "threads":
-                return _json(
-                    {
-                        "id": snowflake(),
-                        "type": 11,
-                        "guild_id": str(GUILD_ID),
-                        "parent_id": channel_id,
-                        "owner_id": str(BOT_ID),
-                        "name": body.get("name", "thread"),
-                        "message_count": 0,
-                        "member_count": 1,
-                        "rate_limit_per_user": 0,
-                        "thread_metadata": {
-                            "archived": False,
-                            "auto_archive_duration": body.get("auto_archive_duration", 1440),
-                            "archive_timestamp": "2024-01-01T00:00:00+00:00",
-                            "locked": False,
-                        },
-                    }
-                )
+                thread = thread_payload(channel_id, body)
+                # Discord tells the creator's gateway about the new thread too.
+                if self._ws is not None and not self._ws.closed:
+                    await self._dispatch_event("THREAD_CREATE", dict(thread, newly_created=True))
+                return _json(thread)
+            if method == "GET" and parts[2:] == ["messages"]:
+                return _json(self.history(channel_id, query))
             if method == "GET" and len(parts) == 4 and parts[2] == "messages":
                 message = self.messages.get(parts[3])
                 return _json(message) if message else _json({"message": "Unknown Message", "code": 10008}, 404)
         log.warning("stand-in: unhandled %s %s", method, path)
         return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    # --- attachments ----------------------------------------------------------------------
+
+    def attachment(self, filename: str, data: bytes, content_type: str = "application/octet-stream") -> dict:
+        """An uploaded file, served over local HTTP like Discord's CDN; pass it as a slash option value."""
+        attachment_id = snowflake()
+        self.attachments[attachment_id] = (data, content_type)
+        url = f"{self.origin}/attachments/{attachment_id}/{quote(filename)}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        found = self.attachments.get(request.match_info["id"])
+        if found is None:
+            return web.Response(status=404)
+        data, content_type = found
+        return web.Response(body=data, headers={"Content-Type": content_type})
 
     # --- gateway --------------------------------------------------------------------------
 
@@ -360,10 +419,10 @@ class FakeDiscord:
         await ws.prepare(request)
         self.gateway_queries.append(dict(request.query))
         compress = request.query.get("compress")
-        if compress not in (None, "zlib-stream"):
-            await ws.close(code=4000, message=b"stand-in speaks zlib-stream or plain JSON only")
+        if compress not in COMPRESSIONS:
+            await ws.close(code=4000, message=f"unknown compress={compress}".encode())
             return ws
-        self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+        self._compress = COMPRESSIONS[compress]()
         self._ws = ws
         await self._send({"op": 10, "d": {"heartbeat_interval": 41250}})
         async for msg in ws:
@@ -395,10 +454,8 @@ class FakeDiscord:
         data = json.dumps(payload)
         async with self._send_lock:
             assert self._ws is not None
-            if self._zlib is not None:
-                # One zlib stream per connection; each message ends on a sync flush (00 00 ff ff).
-                chunk = self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
-                await self._ws.send_bytes(chunk)
+            if self._compress is not None:
+                await self._ws.send_bytes(self._compress(data.encode()))
             else:
                 await self._ws.send_str(data)
 
@@ -424,7 +481,33 @@ class FakeDiscord:
                 raise AssertionError(f"no matching request within {timeout}s; got: {self.requests[after:]}")
             await asyncio.sleep(0.02)
 
+    def history(self, channel_id: str, query: Any) -> list[dict]:
+        """GET /channels/{id}/messages: the bot's messages in that channel, newest first."""
+        before = int(query.get("before", 0) or 0)
+        limit = int(query.get("limit", 50) or 50)
+        found = [m for m in self.messages.values() if m["channel_id"] == str(channel_id) and (not before or int(m["id"]) < before)]
+        return sorted(found, key=lambda m: int(m["id"]), reverse=True)[:limit]
+
+    def last_message(self, channel_id: int | str | None = None) -> dict:
+        """The newest message the bot created (in `channel_id`, when given)."""
+        found = [m for m in self.messages.values() if channel_id is None or m["channel_id"] == str(channel_id)]
+        return max(found, key=lambda m: int(m["id"]))
+
     # Payload builders -----------------------------------------------------------------
+
+    @staticmethod
+    def autocomplete(name: str, options: dict, focused: str, *, who: dict | None = None) -> dict:
+        """An INTERACTION_CREATE payload for autocomplete while `focused` (one of `options`) is typed."""
+        interaction_id = snowflake()
+        who = who or member(int(snowflake()), "typist")
+        opts = [
+            {"name": key, "type": 4 if isinstance(value, int) else 3, "value": value, **({"focused": True} if key == focused else {})}
+            for key, value in options.items()
+        ]
+        return {
+            **_interaction_envelope(interaction_id, 4, who),
+            "data": {"id": snowflake(), "name": name, "type": 1, "options": opts, "guild_id": str(GUILD_ID)},
+        }
 
     @staticmethod
     def slash(name: str, options: dict | None = None, *, who: dict | None = None, user_id: int | None = None) -> dict:
@@ -432,12 +515,27 @@ class FakeDiscord:
         interaction_id = snowflake()
         who = who or member(user_id or int(snowflake()), "asker")
         opts = []
+        resolved: dict = {}
         for key, value in (options or {}).items():
+            if isinstance(value, dict):  # an attachment from FakeDiscord.attachment()
+                opts.append({"name": key, "type": 11, "value": value["id"]})
+                resolved.setdefault("attachments", {})[value["id"]] = value
+                continue
             kind = 4 if isinstance(value, int) else 3
             opts.append({"name": key, "type": kind, "value": value})
+        data = {"id": snowflake(), "name": name, "type": 1, "options": opts, "guild_id": str(GUILD_ID)}
+        if resolved:
+            data["resolved"] = resolved
+        return {**_interaction_envelope(interaction_id, 2, who), "data": data}
+
+    @staticmethod
+    def autocomplete(name: str, option: str, current: str, *, who: dict) -> dict:
+        """An INTERACTION_CREATE payload asking for choices while `option` of /name is being typed."""
+        interaction_id = snowflake()
+        focused = {"name": option, "type": 3, "value": current, "focused": True}
         return {
-            **_interaction_envelope(interaction_id, 2, who),
-            "data": {"id": snowflake(), "name": name, "type": 1, "options": opts, "guild_id": str(GUILD_ID)},
+            **_interaction_envelope(interaction_id, 4, who),
+            "data": {"id": snowflake(), "name": name, "type": 1, "options": [focused], "guild_id": str(GUILD_ID)},
         }
 
     @staticmethod

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import discord
 import discord.http
+import discord.utils
 import pytest
 
 from bot import render
@@ -117,15 +118,16 @@ def test_startup_registers_commands_with_options_and_permissions(run_bot, engine
     fake = run_bot(scenario)
     paths = [(r.method, r.path) for r in fake.requests]
     assert ("GET", "/users/@me") in paths
-    # The gateway was asked for zlib-stream, and spoke it; IDENTIFY asked for message content.
-    assert fake.gateway_queries[0].get("compress") == "zlib-stream"
+    # The gateway was asked for the compression this discord.py chose (zstd-stream when zstandard
+    # is installed, else zlib-stream), and spoke it; IDENTIFY asked for message content.
+    assert fake.gateway_queries[0].get("compress") == discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE
     assert fake.identify["intents"] & (1 << 15)
     assert fake.identify["token"] == TOKEN
 
     (put,) = [r for r in fake.requests if r.method == "PUT"]
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
     commands = {c["name"]: c for c in put.body}
-    assert set(commands) == {"ask", "sources", "reload", "timeline", "verify"}
+    assert set(commands) == {"ask", "sources", "reload", "timeline", "verify", "add", "remove", "restore"}
 
     ask = {o["name"]: o for o in commands["ask"]["options"]}
     assert ask["question"]["type"] == 3 and ask["question"]["required"] is True

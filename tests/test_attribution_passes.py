@@ -1,0 +1,141 @@
+"""The failure kinds of news attribution, each in an invented article, and the passes that fix them."""
+
+from __future__ import annotations
+
+from retrieval.attribution import attribute
+from retrieval.models import Attribution
+from retrieval.sentences import split_sentences
+
+
+def read(text: str, default_speaker: str | None = None) -> list[tuple[str, Attribution]]:
+    spans = split_sentences(text)
+    return [(text[s.start : s.end], a) for s, a in zip(spans, attribute(text, spans, default_speaker))]
+
+
+def who(rows, needle: str) -> Attribution:
+    for sentence, attribution in rows:
+        if needle in sentence:
+            return attribution
+    raise AssertionError(f"no sentence holds {needle!r}")
+
+
+def test_a_surname_that_is_an_ordinary_word_is_still_the_speaker():
+    rows = read(
+        "Housing Minister Paul Denton defended the scheme on Monday.\n\n"
+        'Karen March, the shadow housing secretary, said: "This scheme will not build a single home."\n\n'
+        'Sir Alan Green, who chairs the review, said: "We need more time."'
+    )
+    assert who(rows, "single home") == Attribution("Karen March", "direct")
+    assert who(rows, "more time") == Attribution("Sir Alan Green", "direct")
+
+
+def test_he_is_the_subject_of_the_sentence_before_not_the_last_name_at_a_sentence_start():
+    rows = read(
+        "Mr Osei, the opposition leader, attacked the budget in the morning. "
+        "Prime Minister Tom Ashdown defended the cuts in a speech to the Commons, rejecting Mr Osei's figures. "
+        '"It is a scandal that anyone would call this austerity," he told MPs.'
+    )
+    assert who(rows, "It is a scandal") == Attribution("Tom Ashdown", "direct")
+
+
+def test_a_critics_quote_that_names_a_minister_is_the_critics():
+    rows = read(
+        "Ruth Bellamy, who leads the Rural Buses Campaign, spoke after the announcement. "
+        '"Jane Hale wants to scrap the scheme, and she knows it," she said.'
+    )
+    assert who(rows, "wants to scrap") == Attribution("Ruth Bellamy", "direct")
+
+
+def test_a_role_resolves_to_the_person_the_article_gives_it():
+    rows = read(
+        "Tom Reed, the MP for Barnsley North, has opposed the casino plan from the start. "
+        "The bill passed its second reading on Tuesday.\n\n"
+        "The MP for Barnsley North claimed the law would encourage crime."
+    )
+    assert who(rows, "claimed the law") == Attribution("Tom Reed", "reported")
+
+
+def test_an_office_the_article_never_links_to_a_name_stays_unknown():
+    rows = read(
+        "Campaigners Ann Cole and Rob Fry met at the station.\n\n"
+        "In a furious response, the first minister said his comments had been distorted. "
+        'He told Ms Cole: "It is disappointing that you have joined this campaign."'
+    )
+    assert who(rows, "comments had been distorted") == Attribution(None, "reported")
+    assert who(rows, "It is disappointing") == Attribution(None, "direct")
+
+
+def test_an_unnamed_source_keeps_its_description_and_she_needs_a_woman():
+    rows = read(
+        "Mr Denton said the figures were right.\n\n"
+        "But a spokeswoman for the Treasury rejected the claim. "
+        'She added: "These numbers have been checked twice."'
+    )
+    assert who(rows, "rejected the claim") == Attribution("Treasury spokeswoman", "reported")
+    assert who(rows, "checked twice") == Attribution("Treasury spokeswoman", "direct")
+
+
+def test_she_never_means_a_man():
+    rows = read(
+        "Mrs Quarry's son was born in 2002. Mr Blenkin is seeking access to the boy. "
+        "She denies he is Mr Blenkin's."
+    )
+    # the sentence before is about a man: "she" is the woman named just before it
+    assert who(rows, "She denies") == Attribution("Quarry", "reported")
+
+
+def test_a_quote_paragraph_with_no_attribution_takes_nobody_from_far_away():
+    rows = read(
+        'Lib Dem spokesman Mark Tanner said: "We oppose it."\n\n'
+        "The council met on Friday to discuss the budget for the year.\n\n"
+        '"Nothing about this is fair."'
+    )
+    assert who(rows, "Nothing about this is fair") == Attribution(None, "direct")
+
+
+def test_a_quote_running_on_into_the_next_paragraph_keeps_its_speaker():
+    rows = read(
+        'Director David Cole told the programme: "The reason people come here is quality.\n\n'
+        '"They know the fees will rise in England. "However, that is not the whole story."'
+    )
+    assert who(rows, "fees will rise") == Attribution("David Cole", "direct")
+    assert who(rows, "whole story") == Attribution("David Cole", "direct")
+
+
+def test_a_report_speaks_for_the_body_that_wrote_it():
+    rows = read(
+        "The National Audit Office examined the sale of the site.\n\n"
+        "The NAO report said that the sale went through because it avoided earlier problems."
+    )
+    assert who(rows, "sale went through") == Attribution("National Audit Office", "reported")
+
+
+def test_inverted_said_with_an_appositive_name():
+    rows = read(
+        '"It will be a tragedy if the government backs down," said the chairman of the Commons '
+        "education committee, Labour MP Barry Holt.\n\n"
+        '"We must tackle the structural mess," he wrote in a newspaper.'
+    )
+    assert who(rows, "tragedy") == Attribution("Barry Holt", "direct")
+    assert who(rows, "structural mess") == Attribution("Barry Holt", "direct")
+
+
+def test_narration_with_thinking_inside_a_question_is_nobodys():
+    rows = read("The minister talks to our reporter about waiting lists and why she thinks doctors leave.")
+    assert who(rows, "waiting lists") == Attribution(None, "none")
+
+
+def test_the_newspaper_is_the_one_last_named_and_the_report_its_committee():
+    rows = read(
+        "The Weekly Courier Times first published the letters in March.\n\n"
+        "The paper said the minister had known of the plan for a year.\n\n"
+        "The public accounts committee found the scheme had been badly run. "
+        "Costs had doubled since 2003, the report said."
+    )
+    assert who(rows, "known of the plan") == Attribution("Weekly Courier Times", "reported")
+    assert who(rows, "Costs had doubled") == Attribution("public accounts committee", "reported")
+
+
+def test_an_infinitive_of_a_speech_verb_reports_nothing():
+    rows = read("The treaty obliges the alliance to help Estland defend itself.")
+    assert who(rows, "defend itself") == Attribution(None, "none")
