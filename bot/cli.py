@@ -268,7 +268,7 @@ def tune(
     sets: list[str] = typer.Option(..., "--set", help="QUESTIONS.jsonl=CORPUS_DIR; repeat for more sets."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the parameters [default: POLICYBOT_PARAMS or .policybot/params.json]"),
     cv: int = typer.Option(0, "--cv", min=0, help="Also print K-fold cross-validated figures, grouped by document (0: none)."),
-    select: bool = typer.Option(False, "--select", help="Keep only the features whose removal lowers the cross-validated figures."),
+    select: bool = typer.Option(False, "--select", help="Choose the speaker filter and keep only the ranking features whose removal lowers the cross-validated figures."),
     check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
     cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
     index_root: Path = typer.Option(Path(".policybot/tune-index"), "--index-root", help="One index per corpus under this directory."),
@@ -293,10 +293,10 @@ def tune(
     if select:
         base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say)
         kept = t.select_features(records, gens, base, max(cv, 5), log_step=say)
-        abstain_kept = t.select_question_features(records, gens, kept, base, max(cv, 5), log_step=say)
-        say(f"kept: {', '.join(kept)}; for abstention: {', '.join(abstain_kept)}")
+        say(f"speaker filter: {base.speaker_filter}; kept: {', '.join(kept)}")
     result = {}
     notes = {"fitted_on": {q.name: sum(1 for r in records if r.set_name == q.name) for q in question_sets},
+             "command": "policybot tune " + " ".join(f"--set {s}" for s in sets) + (" --select" if select else ""),
              "features_version": t.code_version()}
     if cv:
         validation = t.cross_validate(records, gens, cv, kept, abstain_kept, base)

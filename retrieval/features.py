@@ -57,6 +57,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "unknown_name",  # a full name in the topic that no passage mentions
     "speaker_asked",  # a person is named...
     "speaker_unknown",  # ...whom no passage is attributed to
+    "speaker_mentioned",  # ...whose surname occurs somewhere in the corpus (1 when nobody is asked)
     "no_candidate",  # the asked person has no statement at all
     "speaker_topic",  # share of the topic's IDF mass anywhere in the asked person's statements (1 when nobody is asked)
     "top_own_coverage",  # the best answer's share of the topic in its own words
@@ -278,6 +279,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
             float(unknown_name(gen, topic)),
             float(bool(parsed.speaker_key)),
             float(bool(parsed.speaker_key) and not asked_known),
+            float(gen.bm25.knows_word(parsed.speaker_key)) if parsed.speaker_key else 1.0,
             float(bool(parsed.speaker_key) and not match.any()),
             _speaker_topic(built.own_terms(gen), speaker_rows, _term_ids(gen, topic)) if parsed.speaker_key else 1.0,
             0.0,  # top_own_coverage: the ranker's

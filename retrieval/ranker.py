@@ -49,7 +49,9 @@ class Params:
     ranker: Linear
     abstainer: Linear
     answer_at: float  # answer when the abstainer's probability is at least this; chosen by cross-validation
-    speaker_filter: bool = True  # a named person's question is answered only from their statements
+    # A named person's question: "all" quotes only their statements, "first" leads with their best statement and
+    # may follow it with other passages (each shown with its own speaker), "none" ranks everything alike.
+    speaker_filter: str = "all"
     dense_k: int = 60  # candidates from the vector index...
     lexical_k: int = 60  # ...and from BM25
     max_quote_chars: int = 420  # a longer passage is cut to its sentences that carry the question's words
@@ -108,8 +110,9 @@ def sigmoid(x: float) -> float:
 
 
 def eligible(cs: CandidateSet, params: Params, interviewer_column: int = FEATURES.index("interviewer")) -> np.ndarray:
-    """Which candidates may be quoted: the asked person's statements (when one is named), never an interviewer's turn."""
-    if params.speaker_filter and cs.parsed.speaker_key:
+    """Which candidates may be quoted: never an interviewer's turn; only the asked person's statements
+    when the filter is "all" and a person is named."""
+    if params.speaker_filter == "all" and cs.parsed.speaker_key:
         return cs.speaker_match.copy()
     return cs.features[:, interviewer_column] <= 0 if len(cs.rows) else np.zeros(0, dtype=bool)
 
@@ -131,6 +134,14 @@ def decide(cs: CandidateSet, params: Params) -> Decision:
     scores = params.ranker.logit(cs.features, FEATURES)
     allowed = np.flatnonzero(eligible(cs, params))
     order = allowed[np.argsort(-scores[allowed], kind="stable")]
+    if params.speaker_filter != "none" and cs.parsed.speaker_key:
+        theirs = order[cs.speaker_match[order]]
+        # The asked person's best statement leads. With none of theirs among the candidates, "all" has nothing
+        # to quote; "first" ranks the rest (their words may be credited to someone else) and the abstainer decides.
+        if len(theirs):
+            order = np.r_[theirs[:1], order[order != theirs[0]]]
+        elif params.speaker_filter == "all":
+            order = order[:0]
     q = question_features(cs, scores, order)
     probability = sigmoid(float(params.abstainer.logit(q[None, :], QUESTION_FEATURES)[0]))
     return Decision(order, scores, probability, abstain=not len(order) or probability < params.answer_at)

@@ -29,7 +29,8 @@ from .search import answer
 log = logging.getLogger(__name__)
 
 FALSE_ABSTAIN_TARGET = 0.05
-DEFAULT_C = 1.0  # inverse L2 strength of both regressions
+DEFAULT_C = 1.0  # inverse L2 strength of the ranker (thousands of candidate rows)
+ABSTAIN_C = 0.1  # ... and of the abstainer, fitted on a few hundred questions: kept simpler (cross-validated)
 
 
 class TuneError(PolicybotError):
@@ -178,7 +179,7 @@ def fit(
 
 def _fit_abstainer(records: list[Record], params: Params, kept: tuple[str, ...], c: float) -> Linear:
     x, y = _question_matrix(records, params, kept)
-    return _fit_linear(x, y, kept, c, balanced=True)
+    return _fit_linear(x, y, kept, ABSTAIN_C, balanced=True)
 
 
 def _inner_probabilities(records, kept, abstain_kept, base, c, folds) -> list[float]:
@@ -318,30 +319,6 @@ def select_features(
     return kept
 
 
-def select_question_features(
-    records: list[Record], gens: dict[str, Generation], kept: tuple[str, ...], base: Params, folds: int = 5, c: float = DEFAULT_C, log_step=lambda m: None
-) -> tuple[str, ...]:
-    """The same elimination for abstention, judged by abstentions on unanswerable questions
-    (the answering bar keeps false abstentions at the target)."""
-
-    def value(chosen):
-        report = cross_validate(records, gens, folds, kept, chosen, base, c).reports
-        pooled = report.get("all") or next(iter(report.values()))
-        return pooled.abstain - max(0.0, pooled.false_abstain - FALSE_ABSTAIN_TARGET) * 4 + 0.5 * pooled.hit_at_3
-
-    chosen = QUESTION_FEATURES
-    best = value(chosen)
-    log_step(f"abstention, all {len(chosen)} features: {best:.3f}")
-    while len(chosen) > 1:
-        trials = [(value(tuple(f for f in chosen if f != name)), name) for name in chosen]
-        v, name = max(trials)
-        if v < best:
-            break
-        log_step(f"abstention without {name}: {v:.3f}")
-        best, chosen = v, tuple(f for f in chosen if f != name)
-    return chosen
-
-
 # ---- the command ---------------------------------------------------------------------------
 
 
@@ -371,12 +348,12 @@ def summary(reports: dict[str, EvalReport]) -> dict:
 
 
 def choose_speaker_filter(records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None) -> Params:
-    """Whether a named person's question is answered only from their attributed statements: kept when the
-    cross-validated figures, counting speaker@1 beside hit@1 and hit@3, say so (attribution errors cost the filter hits)."""
+    """How a named person's question treats other speakers' passages (see Params.speaker_filter): the mode
+    whose cross-validated hit@1 + hit@3 + speaker@1 is highest (attribution errors cost a strict filter hits)."""
     values = {}
-    for flag in (True, False):
-        report = cross_validate(records, gens, folds, base=replace(base, speaker_filter=flag), abstain=False).reports
+    for mode in ("all", "first", "none"):
+        report = cross_validate(records, gens, folds, base=replace(base, speaker_filter=mode), abstain=False).reports
         pooled = report.get("all") or next(iter(report.values()))
-        values[flag] = pooled.hit_at_1 + pooled.hit_at_3 + pooled.speaker_at_1
-        log_step(f"speaker filter {'on' if flag else 'off'}: hit@1 {pooled.hit_at_1:.3f} hit@3 {pooled.hit_at_3:.3f} speaker@1 {pooled.speaker_at_1:.3f}")
-    return replace(base, speaker_filter=values[True] >= values[False])
+        values[mode] = pooled.hit_at_1 + pooled.hit_at_3 + pooled.speaker_at_1
+        log_step(f"speaker filter {mode}: hit@1 {pooled.hit_at_1:.3f} hit@3 {pooled.hit_at_3:.3f} speaker@1 {pooled.speaker_at_1:.3f}")
+    return replace(base, speaker_filter=max(values, key=values.get))
