@@ -292,8 +292,10 @@ def tune(
     kept, abstain_kept = t.FEATURES, t.QUESTION_FEATURES
     if select:
         base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say)
+        base = t.choose_rules(records, gens, base, max(cv, 5), log_step=say)
         kept = t.select_features(records, gens, base, max(cv, 5), log_step=say)
-        say(f"speaker filter: {base.speaker_filter}; kept: {', '.join(kept)}")
+        rules = [r for r in t.RULES if getattr(base, r)]
+        say(f"speaker filter: {base.speaker_filter}; rules kept: {', '.join(rules) or 'none'}; features kept: {', '.join(kept)}")
     result = {}
     notes = {"fitted_on": {q.name: sum(1 for r in records if r.set_name == q.name) for q in question_sets},
              "command": "policybot tune " + " ".join(f"--set {s}" for s in sets) + (" --select" if select else ""),

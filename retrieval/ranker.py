@@ -52,6 +52,10 @@ class Params:
     # A named person's question: "all" quotes only their statements, "first" leads with their best statement and
     # may follow it with other passages (each shown with its own speaker), "none" ranks everything alike.
     speaker_filter: str = "all"
+    # Rules over the ranking, each kept by `tune --select` only when cross-validation says so:
+    question_hands_over: bool = True  # a question in the text (an interviewer's) gives its place to the answer after it
+    role_leads: bool = True  # a described speaker ("the shadow home secretary"): the best passage whose speaker fits it leads
+    unknown_name_abstains: bool = True  # a full name in the topic that no passage mentions: nothing here is about it
     dense_k: int = 60  # candidates from the vector index...
     lexical_k: int = 60  # ...and from BM25
     max_quote_chars: int = 420  # a longer passage is cut to its sentences that carry the question's words
@@ -142,9 +146,37 @@ def decide(cs: CandidateSet, params: Params) -> Decision:
             order = np.r_[theirs[:1], order[order != theirs[0]]]
         elif params.speaker_filter == "all":
             order = order[:0]
+    if params.role_leads and cs.parsed.role and len(order):
+        fit = cs.features[order, FEATURES.index("role")]
+        if fit.max() > 0:
+            best = order[int(np.argmax(fit >= fit.max()))]
+            order = np.r_[best, order[order != best]]
+    if params.question_hands_over:
+        order = _answers_for_questions(cs, order)
     q = question_features(cs, scores, order)
     probability = sigmoid(float(params.abstainer.logit(q[None, :], QUESTION_FEATURES)[0]))
-    return Decision(order, scores, probability, abstain=not len(order) or probability < params.answer_at)
+    unknown = params.unknown_name_abstains and q[QUESTION_FEATURES.index("unknown_name")] > 0
+    return Decision(order, scores, probability, abstain=not len(order) or unknown or probability < params.answer_at)
+
+
+def _answers_for_questions(cs: CandidateSet, order: np.ndarray) -> np.ndarray:
+    """A passage that asks ("And the top rate of income tax?") repeats the user's words; the passage after it
+    in the same document answers. The answer takes the question's place (it is a candidate whenever the question is)."""
+    asks = cs.features[:, FEATURES.index("asks")] > 0
+    answers = cs.features[:, FEATURES.index("after_question")] != 0
+    position = {int(row): i for i, row in enumerate(cs.rows)}
+    out: list[int] = []
+    placed: set[int] = set()
+    ranked = set(order.tolist())
+    for i in order.tolist():
+        if asks[i]:
+            j = position.get(int(cs.rows[i]) + 1)
+            if j is not None and answers[j] and not asks[j] and j in ranked:
+                i = j
+        if i not in placed:
+            out.append(i)
+            placed.add(i)
+    return np.asarray(out, dtype=np.int64)
 
 
 def with_notes(params: Params, **notes) -> Params:

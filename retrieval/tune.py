@@ -357,3 +357,26 @@ def choose_speaker_filter(records: list[Record], gens: dict[str, Generation], ba
         values[mode] = pooled.hit_at_1 + pooled.hit_at_3 + pooled.speaker_at_1
         log_step(f"speaker filter {mode}: hit@1 {pooled.hit_at_1:.3f} hit@3 {pooled.hit_at_3:.3f} speaker@1 {pooled.speaker_at_1:.3f}")
     return replace(base, speaker_filter=max(values, key=values.get))
+
+
+RULES = ("question_hands_over", "role_leads", "unknown_name_abstains")
+
+
+def choose_rules(records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None) -> Params:
+    """Each rule over the ranking stays only if the cross-validated figures (hit@1 + hit@3 + speaker@1 + abstention
+    on unanswerable questions) are no worse with it than without."""
+
+    def value(params: Params) -> float:
+        report = cross_validate(records, gens, folds, base=params).reports
+        pooled = report.get("all") or next(iter(report.values()))
+        return pooled.hit_at_1 + pooled.hit_at_3 + pooled.speaker_at_1 + pooled.abstain
+
+    current = base
+    best = value(current)
+    for rule in RULES:
+        without = replace(current, **{rule: False})
+        trial = value(without)
+        log_step(f"rule {rule}: with {best:.3f}, without {trial:.3f}")
+        if trial > best:
+            current, best = without, trial
+    return current

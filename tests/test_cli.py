@@ -49,7 +49,7 @@ def test_ask_json_contract_and_discipline_first(built):
     result = run("ask", "--json", "--corpus", str(corpus), "--index", str(index), "what did Vance say about discipline?")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "abstained", "quotes"}
+    assert set(answer) == {"question", "abstained", "quotes", "nearest"} and answer["nearest"] == []
     assert answer["question"] == "what did Vance say about discipline?"
     assert answer["abstained"] is False
     assert 1 <= len(answer["quotes"]) <= 3
