@@ -299,7 +299,7 @@ def tune(
     result = {}
     notes = {"fitted_on": {q.name: sum(1 for r in records if r.set_name == q.name) for q in question_sets},
              "command": "policybot tune " + " ".join(f"--set {s}" for s in sets) + (" --select" if select else ""),
-             "features_version": t.code_version()}
+             "features_version": t.CODE_VERSION}
     if cv:
         validation = t.cross_validate(records, gens, cv, kept, abstain_kept, base)
         result["cv"] = validation.to_json()

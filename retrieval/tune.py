@@ -84,6 +84,10 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+# Read when this module is imported, with the code it runs: a file edited later cannot key a stale cache.
+CODE_VERSION = code_version()
+
+
 def labels_for(gen: Generation, cs: CandidateSet, row: EvalRow) -> np.ndarray:
     spans = row.spans()
     out = np.zeros(len(cs.rows), dtype=bool)
@@ -97,7 +101,7 @@ def labels_for(gen: Generation, cs: CandidateSet, row: EvalRow) -> np.ndarray:
 def collect(gen: Generation, embedder, qset: QuestionSet, cache_dir: Path | None, params: Params) -> list[Record]:
     rows = load_rows(qset.questions)
     key = hashlib.sha1(
-        f"{gen.name}\0{code_version()}\0{params.dense_k}\0{params.lexical_k}\0".encode() + Path(qset.questions).read_bytes()
+        f"{gen.name}\0{CODE_VERSION}\0{params.dense_k}\0{params.lexical_k}\0".encode() + Path(qset.questions).read_bytes()
     ).hexdigest()[:16]
     path = Path(cache_dir) / f"{qset.name}-{key}.pkl" if cache_dir else None
     if path is not None and path.is_file():
