@@ -136,8 +136,11 @@ def question_features(cs: CandidateSet, scores: np.ndarray, order: np.ndarray) -
 
 def decide(cs: CandidateSet, params: Params) -> Decision:
     scores = params.ranker.logit(cs.features, FEATURES)
-    allowed = np.flatnonzero(eligible(cs, params))
-    order = allowed[np.argsort(-scores[allowed], kind="stable")]
+    order = np.argsort(-scores, kind="stable")
+    if params.question_hands_over:
+        # Before interviewers are left out: an interviewer's question is what hands its place over.
+        order = _answers_for_questions(cs, order)
+    order = order[eligible(cs, params)[order]] if len(order) else order
     if params.speaker_filter != "none" and cs.parsed.speaker_key:
         theirs = order[cs.speaker_match[order]]
         # The asked person's best statement leads. With none of theirs among the candidates, "all" has nothing
@@ -151,8 +154,6 @@ def decide(cs: CandidateSet, params: Params) -> Decision:
         if fit.max() > 0:
             best = order[int(np.argmax(fit >= fit.max()))]
             order = np.r_[best, order[order != best]]
-    if params.question_hands_over:
-        order = _answers_for_questions(cs, order)
     q = question_features(cs, scores, order)
     probability = sigmoid(float(params.abstainer.logit(q[None, :], QUESTION_FEATURES)[0]))
     unknown = params.unknown_name_abstains and q[QUESTION_FEATURES.index("unknown_name")] > 0
