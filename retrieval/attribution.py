@@ -258,6 +258,7 @@ def _acronyms(text: str, start: int, end: int) -> dict[str, str]:
 
 _NOUN_GENDER = {"spokesman": "m", "chairman": "m", "congressman": "m", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f"}
 _ROLE_APPOSITION = re.compile(r",[ \t]+(?:the|a|an)[ \t]+([^,.;:!?\"“”()\n]{2,80}?)[ \t]*[,.;]")
+_GENDERED_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 _MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
 _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
 
@@ -315,6 +316,9 @@ class _People:
         """"m" or "f" when the article gives it with an honorific ("Mr Hale", "Ms Hale"), else None."""
         if not name.split():
             return None
+        first = name.split()[0].lower().rstrip(".")
+        if first in _GENDERED_TITLES:
+            return _GENDERED_TITLES[first]
         last = name.split()[-1].lower()
         return _NOUN_GENDER.get(last) or self.genders.get(last)
 
@@ -650,6 +654,9 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if phrase.pronoun:
         return _Ref("pron", phrase.words[0].lower(), True)
     words = list(phrase.words)
+    if len(words) == 2 and words[0].lower().rstrip(".") in _GENDERED_TITLES and people.genders.get(_clean_tok(words[1]).lower()) == "?":
+        # "Mrs Howard" where the article also has a "Mr Howard": not his full name
+        return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
     if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
         return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
     if phrase.of and phrase.of[-1].lower() in _PERSON_NOUNS and words[-1].lower() not in _PERSON_NOUNS:
