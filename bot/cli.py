@@ -101,7 +101,7 @@ def _print_answer(answer) -> None:
 def _print_quotes(quotes) -> None:
     for n, quote in enumerate(quotes, 1):
         print(f"{n}. “{quote.text}”")
-        who = quote.speaker or "unattributed"
+        who = quote.speaker or "speaker unknown"
         where = ", ".join(x for x in (quote.title, quote.outlet, quote.published) if x)
         print(f"   — {who}; {where}; {quote.source} ¶{quote.paragraph + 1}")
         if quote.url:

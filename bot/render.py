@@ -187,7 +187,8 @@ def _code(text: str, limit: int) -> str:
 
 def _citation(quote: Quote, with_link: bool = True) -> str:
     """The line under a quote: who said it, where, and a link or file and paragraph."""
-    who = escape(truncate(quote.speaker, 100)) if quote.speaker else "Unattributed"
+    # Said so plainly: the article quotes it, but does not settle who said it.
+    who = escape(truncate(quote.speaker, 100)) if quote.speaker else "Speaker unknown"
     title = escape(truncate(quote.title or quote.source, 150).replace("[", "(").replace("]", ")"))
     details = [d for d in (quote.outlet, quote.published) if d]
     detail = f" ({escape(truncate(', '.join(details), 120))})" if details else ""

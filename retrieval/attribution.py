@@ -1,19 +1,21 @@
-"""Rule-based speaker attribution for sentences.
+"""Speaker attribution for sentences: who speaks and how.
 
-For each sentence: who speaks and how (``direct`` quoted/transcript words,
-``reported`` indirect speech, ``none`` narration). Pure: text and spans in,
-records out; all state is local to one call.
+``direct`` (quoted or transcript words), ``reported`` (indirect speech) or ``none`` (narration).
+Pure: text and spans in, records out; all state is local to one call. Precision comes first: a
+sentence whose speaker the evidence does not settle keeps speaker None rather than a guess.
 
-Pipeline for one document:
-  1. pre-scan capitalised name chains -> name forms per surname and role -> person
-     (so "Mr Leigh" resolves to the fullest form "Edward Leigh", and
-     "the vice president" to the person introduced as "Vice President JD Vance");
-  2. per paragraph, find quoted segments (straight and curly double quotes), carrying
-     an open quote into the next paragraph when that paragraph opens with a quote mark;
-  3. per sentence, look for a speech verb outside the quotes and extract its subject
-     ("X said", "said X", "according to X"), resolving pronouns and role phrases;
-  4. link direct sentences of one continuing quote and give unattributed ones the
-     speaker named at the start or end of the quote.
+Ordered passes, each filling only what earlier passes left unknown:
+  0. pre-scan the document's people: name forms per surname ("Mr Leigh" -> "Edward Leigh"), the
+     roles the article gives them ("Vice President JD Vance", "Tom Reed, the MP for Barnsley
+     North,"), genders from honorifics, acronyms it spells out;
+  1. explicit: the subject of a speech verb outside the quotation marks, from spaCy's parse
+     (`speech_parse`), else the rules' "according to X" (`_explicit_ref`);
+  2. resolution: names to their fullest form, roles to the person holding them or unknown
+     (`_resolve_role`), descriptions kept, documents and newspapers to their authors
+     (`_resolve_description`);
+  3. pronouns: the subject of the sentence before, then gender-compatible speakers (`_antecedent`);
+  4. continuations: quotes running on across sentences and paragraphs, and quotes nobody
+     introduces (`_unattributed_quote_speaker`); transcripts' labelled turns last.
 """
 
 from __future__ import annotations
@@ -256,6 +258,7 @@ def _acronyms(text: str, start: int, end: int) -> dict[str, str]:
 
 _NOUN_GENDER = {"spokesman": "m", "chairman": "m", "congressman": "m", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f"}
 _ROLE_APPOSITION = re.compile(r",[ \t]+(?:the|a|an)[ \t]+([^,.;:!?\"“”()\n]{2,80}?)[ \t]*[,.;]")
+_GENDERED_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 _MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
 _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
 
@@ -313,6 +316,9 @@ class _People:
         """"m" or "f" when the article gives it with an honorific ("Mr Hale", "Ms Hale"), else None."""
         if not name.split():
             return None
+        first = name.split()[0].lower().rstrip(".")
+        if first in _GENDERED_TITLES:
+            return _GENDERED_TITLES[first]
         last = name.split()[-1].lower()
         return _NOUN_GENDER.get(last) or self.genders.get(last)
 
@@ -648,6 +654,9 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if phrase.pronoun:
         return _Ref("pron", phrase.words[0].lower(), True)
     words = list(phrase.words)
+    if len(words) == 2 and words[0].lower().rstrip(".") in _GENDERED_TITLES and people.genders.get(_clean_tok(words[1]).lower()) == "?":
+        # "Mrs Howard" where the article also has a "Mr Howard": not his full name
+        return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
     if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
         return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
     if phrase.of and phrase.of[-1].lower() in _PERSON_NOUNS and words[-1].lower() not in _PERSON_NOUNS:
@@ -696,14 +705,9 @@ def _explicit_ref(parsed: Parsed | None, masked: str, people: "_People") -> _Ref
         ref = _phrase_ref(parsed.speaker, people)
         if ref is not None:
             return ref
-    if parsed is not None and parsed.speech_verb and EXPLICIT_RULES == "parse-only":
-        return None
-    return _find_ref(masked) if EXPLICIT_RULES != "parse-only" or parsed is None else None
+    # the parser found no subject ("according to X", a verbless attribution): the rules' reading
+    return _find_ref(masked)
 
-
-EXPLICIT_RULES = "fallback"
-FALLBACK_DOC = True
-FALLBACK_NEXT = False
 
 
 def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Parses, people: "_People", recent: list[str]) -> str | None:
@@ -760,14 +764,14 @@ def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: 
         j -= 1
     if j >= 0 and sentences[j].paragraph == p:
         return final[j]
-    if j < 0 or not FALLBACK_PREV_PARA:
+    if j < 0:
         return None
     # j is the last sentence of the paragraph before
     if k > 0 and sentences[k - 1].paragraph == p:
         return None  # narration earlier in this paragraph stands between
     if final[j] is not None and modes[j] != "none":
         return final[j]
-    if FALLBACK_PREV_SUBJECT and frac[j] < 0.5:
+    if frac[j] < 0.5:
         phrase = parsed.subject(j)
         if phrase is not None and not phrase.pronoun:
             ref = _phrase_ref(phrase, people)
@@ -776,15 +780,12 @@ def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: 
     return None
 
 
-FALLBACK_PREV_PARA = True
-FALLBACK_PREV_SUBJECT = True
 
 
 # Heads of a description that names no one in particular: an unnamed source stays its description.
 _SOURCE_HEADS = frozenset("spokesman spokeswoman spokesperson spokesmen source sources official officials aide aides".split())
 # What a document says is its author's words: "the NAO report said" is the NAO's.
 _DOCUMENT_HEADS = frozenset("report study survey poll statement letter review document analysis research".split())
-REPORTED_UNKNOWN = True
 # bodies that write reports ("the committee found...", then "the report said...")
 _AUTHOR_HEADS = frozenset(
     "committee committees office commission inquiry watchdog department ministry council authority institute agency "
@@ -834,37 +835,6 @@ def _resolve_description(phrase: str, people: "_People", last_body: str | None, 
         if len(named) == 1:
             return people.canonical(named.pop().split())
     return people.expand(phrase)
-
-
-_LEAD_SKIP = frozenset("but and so yet however meanwhile now then also still".split())
-
-
-def _leading_person(text: str, start: int, end: int, people: _People) -> str | None:
-    """The person named as the sentence's subject, when it opens the sentence and a lower-case word follows."""
-    pos = start
-    while True:  # "But Mr Hale ...", "However, Mr Hale ..."
-        m = re.match(r"[ \t]*([A-Za-z]+)[ \t,]+", text[pos:end])
-        if not m or m.group(1).lower() not in _LEAD_SKIP:
-            break
-        pos += m.end()
-    m = _CHAIN_RE.match(text, pos, end)
-    if not m:
-        return None
-    after = text[m.end() : m.end() + 30].lstrip(" \t")
-    if not after[:1].islower():
-        return None  # "Mr Hale's plan", a quote, a comma: not clearly the subject
-    roles, name, definite = _split_chain(m.group(0).split())
-    if definite or not _looks_like_name(name) or name[-1].lower() not in people.forms:
-        return None
-    if any(t.endswith(("'s", "’s", "'", "’")) for t in m.group(0).split()):
-        return None  # "London's Evening Standard quoted": a possessive, not a person
-    canonical = people.canonical(name)
-    # Only a person introduced by a full name and referred to again in another form
-    # ("Amitai Etzioni" ... "Prof Etzioni"): a place or a body is seldom shortened that way.
-    titled = m.group(0).split()[0].lower().rstrip(".") in _HONORIFICS | _TITLES_KEPT  # "Mr Hale", "Lord Dubs"
-    if len(canonical.split()) < 2 or not (titled or len(people.forms.get(name[-1].lower(), ())) >= 2):
-        return None
-    return canonical
 
 
 # ---------------------------------------------------------------------------
@@ -1139,9 +1109,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     # forward pass: resolve references, keep carry-over state
     speakers: list[str | None] = [None] * n
     person_flag = [False] * n
-    last_person: str | None = None
     last_group: str | None = None
-    last_named: str | None = None
     recent_speakers: list[str] = []
     recent_persons: list[str] = []
     label_speaker: str | None = None
@@ -1157,7 +1125,6 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
         sp: str | None = None
         if ref.kind == "name":
             sp = people.canonical(ref.name or ref.value.split())
-            last_named = sp
         elif ref.kind == "pron":
             if ref.value in ("he", "she"):
                 sp = _antecedent(k, ref.value, speakers, person_flag, frac, parsed, people, recent_persons)
@@ -1173,7 +1140,6 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             continue
         speakers[k] = sp
         if ref.person:
-            last_person = sp
             person_flag[k] = True
             recent_persons.append(sp)
         else:
@@ -1187,12 +1153,11 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     for k in range(n):
         if link[k] or (intro[k] and (frac[k] >= 0.3 or (opens[k] and refs[k] is not None))):
             modes[k] = "direct"
-        elif refs[k] is not None and (speakers[k] is not None or REPORTED_UNKNOWN):
+        elif refs[k] is not None:  # a named speaker we could not resolve still makes it reported speech
             modes[k] = "reported"
         final[k] = speakers[k]
 
     # carry speakers along quote runs: forward then backward
-    last_any: str | None = None
     for k in range(n):
         same_para = k > 0 and sentences[k - 1].paragraph == sentences[k].paragraph
         if modes[k] == "direct" and final[k] is None and refs[k] is None and k > 0:
@@ -1207,15 +1172,6 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     for k in range(n):
         if modes[k] == "direct" and final[k] is None and refs[k] is None:
             final[k] = _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed, people)
-    if FALLBACK_NEXT:
-        nxt_sp: str | None = None
-        for k in range(n - 1, -1, -1):
-            if modes[k] == "direct":
-                if final[k] is None:
-                    final[k] = nxt_sp
-                else:
-                    nxt_sp = final[k]
-
     # transcripts: unquoted text is the (labelled or default) speaker's own words
     if transcript:
         label_speaker = None
@@ -1240,8 +1196,6 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     for k in range(n):
         mode = modes[k]
         sp = final[k]
-        if mode == "reported" and sp is None and not REPORTED_UNKNOWN:
-            mode = "none"
         if mode == "none":
             sp = None
         out.append(Attribution(speaker=sp, mode=mode))  # type: ignore[arg-type]

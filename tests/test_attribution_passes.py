@@ -139,3 +139,12 @@ def test_the_newspaper_is_the_one_last_named_and_the_report_its_committee():
 def test_an_infinitive_of_a_speech_verb_reports_nothing():
     rows = read("The treaty obliges the alliance to help Estland defend itself.")
     assert who(rows, "defend itself") == Attribution(None, "none")
+
+
+def test_mrs_is_not_mr_with_the_same_surname():
+    rows = read(
+        "Tory leader Michael Harlow spoke in Leeds. Mr Harlow said the campaign was going well.\n\n"
+        "Mrs Harlow has also appeared beside her husband on chat shows. "
+        "In an interview on Monday she said she often teased him about his ties."
+    )
+    assert who(rows, "teased him") == Attribution("Mrs Harlow", "reported")

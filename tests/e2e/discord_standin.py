@@ -529,16 +529,6 @@ class FakeDiscord:
         return {**_interaction_envelope(interaction_id, 2, who), "data": data}
 
     @staticmethod
-    def autocomplete(name: str, option: str, current: str, *, who: dict) -> dict:
-        """An INTERACTION_CREATE payload asking for choices while `option` of /name is being typed."""
-        interaction_id = snowflake()
-        focused = {"name": option, "type": 3, "value": current, "focused": True}
-        return {
-            **_interaction_envelope(interaction_id, 4, who),
-            "data": {"id": snowflake(), "name": name, "type": 1, "options": [focused], "guild_id": str(GUILD_ID)},
-        }
-
-    @staticmethod
     def button(custom_id: str, message: dict, *, who: dict) -> dict:
         """An INTERACTION_CREATE payload for a click on a button of `message`."""
         interaction_id = snowflake()

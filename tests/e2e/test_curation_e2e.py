@@ -194,7 +194,7 @@ def test_remove_takes_a_source_out_and_restore_brings_it_back(run_bot, curated):
         assert any("@everyone" in q for q in assert_ververbatim(await ask(fake, question), {}))
 
         # Autocomplete offers the corpus's sources by title or file name.
-        typing = fake.autocomplete("remove", "source", "lunch", who=moderator_by_role())
+        typing = fake.autocomplete("remove", {"source": "lunch"}, "source", who=moderator_by_role())
         await fake.dispatch("INTERACTION_CREATE", typing)
         offered = (await callback(fake, typing)).body
         assert offered["type"] == AUTOCOMPLETE_RESULT
@@ -210,7 +210,7 @@ def test_remove_takes_a_source_out_and_restore_brings_it_back(run_bot, curated):
         answer = await ask(fake, question)
         assert LUNCH not in answer["description"] and "@everyone" not in answer["description"]
 
-        typing = fake.autocomplete("restore", "source", "town", who=moderator_by_role())
+        typing = fake.autocomplete("restore", {"source": "town"}, "source", who=moderator_by_role())
         await fake.dispatch("INTERACTION_CREATE", typing)
         assert [c["value"] for c in (await callback(fake, typing)).body["data"]["choices"]] == [LUNCH]
 
