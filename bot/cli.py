@@ -275,8 +275,6 @@ def tune(
     as_json: bool = JsonOpt,
 ):
     """Fit ranking and abstention on question sets and write them to the parameters file."""
-    from dataclasses import replace
-
     from retrieval import tune as t
     from retrieval.embedding import Embedder
     from retrieval.evaluate import kind_table
