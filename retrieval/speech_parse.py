@@ -34,8 +34,8 @@ SPEECH_FORMS = frozenset(
     announces announced accuse accuses accused hint hints hinted believe believes believed think thinks
     thought feel feels felt agree agrees agreed disagree disagreed find finds found conclude concludes
     concluded describe describes described dismiss dismissed reject rejected promise promises promised
-    vow vows vowed confess confesses confessed pledge pledged pledges defend defended defends criticise criticised
-    criticised criticize criticized attack attacked welcome welcomed welcomes describe insisted""".split()
+    vow vows vowed confess confesses confessed pledge pledged pledges defend defended defends criticise
+    criticises criticised criticize criticized attack attacked welcome welcomed welcomes""".split()
 )
 # Thinking and finding are reported speech only with a clause after them ("she believed the majority
 # wanted..."), never alone ("he believed in it", "the police found a car").
