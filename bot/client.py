@@ -99,6 +99,14 @@ class Policybot(commands.Bot):
             synced = await self.tree.sync()
             log.info("Synced %d global commands (they may take a while to appear)", len(synced))
 
+    async def known_speakers(self) -> list[str]:
+        """The corpus's speakers for autocomplete; none when the engine cannot say (suggestions are a convenience)."""
+        try:
+            return await asyncio.to_thread(self.engine.speakers)
+        except Exception:  # noqa: BLE001 - typing goes on without suggestions
+            log.warning("No speaker suggestions", exc_info=True)
+            return []
+
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("Ready as %s (id %s) in %d guilds", self.user, self.user.id, len(self.guilds))

@@ -76,11 +76,7 @@ class Ask(commands.Cog):
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        try:
-            speakers = await asyncio.to_thread(self.bot.engine.speakers)
-        except Exception:  # noqa: BLE001 - suggestions are a convenience; typing goes on without them
-            log.warning("No speaker suggestions", exc_info=True)
-            return []
+        speakers = await self.bot.known_speakers()
         return [app_commands.Choice(name=s, value=s) for s in question_suggestions(speakers, current)]
 
     # --- mentions and replies -----------------------------------------------------------

@@ -55,11 +55,7 @@ class TimelineCog(commands.Cog, name="Timeline"):
 
     @timeline.autocomplete("speaker")
     async def speaker_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        try:
-            speakers = await asyncio.to_thread(self.bot.engine.speakers)
-        except Exception:  # noqa: BLE001 - suggestions are a convenience; typing goes on without them
-            log.warning("No speaker suggestions", exc_info=True)
-            return []
+        speakers = await self.bot.known_speakers()
         return [app_commands.Choice(name=s, value=s) for s in matching_speakers(speakers, current)]
 
 
