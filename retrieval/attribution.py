@@ -730,8 +730,8 @@ def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Pars
                 ref = _phrase_ref(phrase, people)
                 if ref is not None and ref.person:
                     subject_is_person = True
-                if ref is not None and ref.kind == "name" and ref.name:
-                    candidate = people.canonical(ref.name) if ref.name[-1].lower() in people.forms else None
+                if ref is not None and ref.kind == "name":
+                    candidate = _known_person(ref, people)
                 elif ref is not None and ref.kind == "role":
                     found = set(people.by_role(ref.value.lower()))
                     candidate = found.pop() if len(found) == 1 else None
@@ -774,12 +774,15 @@ def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: 
     if frac[j] < 0.5:
         phrase = parsed.subject(j)
         if phrase is not None and not phrase.pronoun:
-            ref = _phrase_ref(phrase, people)
-            if ref is not None and ref.kind == "name" and ref.name and ref.name[-1].lower() in people.forms:
-                return people.canonical(ref.name)
+            return _known_person(_phrase_ref(phrase, people), people)
     return None
 
 
+def _known_person(ref: _Ref | None, people: "_People") -> str | None:
+    """The fullest form of a name the article's pre-scan saw as a person, else None."""
+    if ref is None or ref.kind != "name" or not ref.name or ref.name[-1].lower() not in people.forms:
+        return None
+    return people.canonical(ref.name)
 
 
 # Heads of a description that names no one in particular: an unnamed source stays its description.
