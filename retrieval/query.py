@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+_PARTICLES = frozenset("de du van von der la le al bin ibn".split())
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|du|van|von|der|la|le|al|bin|ibn)"
 _NAME = rf"(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}})"
 _VERBS = (
@@ -16,9 +17,12 @@ _VERBS = (
     r"reveal|revealed|deny|denied|blame|blamed|attack|attacked|support|supported|oppose|opposed|think"
 )
 _SUBJECT_PATTERNS = [
+    # "Would Mr Howard welcome...", "Does Jane Roe support...": after a leading auxiliary, the subject, whatever the verb
+    re.compile(rf"^(?:[Ww]ould|[Dd]oes|[Dd]id|[Dd]o|[Hh]as|[Hh]ave|[Ww]ill|[Cc]an|[Cc]ould|[Ss]hould)\s+(?P<name>{_NAME})\s+[a-z]"),
     re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"),
-    re.compile(rf"\b(?:[Aa]ccording to|[Bb]y|[Ff]rom)\s+(?P<name>{_NAME})"),
+    # "according to X," but not "votes from X supporters": the name ends the phrase
+    re.compile(rf"\b(?:[Aa]ccording to|[Bb]y|[Ff]rom)\s+(?P<name>{_NAME})(?=\s*(?:[,.:;?!]|$))"),
     re.compile(rf"\b(?:what|how|why|when|where)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"^(?P<name>{_NAME})\s+on\b"),
 ]
@@ -32,6 +36,10 @@ _ROLE_WORDS = {
     "chairman", "chair", "spokesman", "spokeswoman", "tory", "labour", "conservative", "democrat", "republican",
     "home", "foreign", "shadow", "deputy", "chief", "general", "attorney", "justice", "judge", "sir", "dame",
     "lord", "lady", "baroness", "former", "us", "uk", "british", "american",
+    # titles and offices written before a name ("Archbishop Desmond Tutu", "TUC boss Brendan Barber")
+    "archbishop", "bishop", "cardinal", "rev", "reverend", "pope", "king", "queen", "prince", "princess", "duke",
+    "duchess", "earl", "baron", "boss", "ambassador", "commissioner", "mayor", "councillor", "cllr", "inspector",
+    "superintendent", "colonel", "captain", "rabbi", "sheikh", "head", "director", "chief",
 }
 
 
@@ -58,7 +66,10 @@ def name_key(name: str | None) -> tuple[str | None, str | None]:
         return None, None
     words = [w.strip(".,'’\"") for w in re.split(r"\s+", name) if w.strip(".,'’\"")]
     words = [re.sub(r"(?:'s|’s)$", "", w) for w in words]
-    people = [w for w in words if w.lower() not in _ROLE_WORDS]
+    if any(w[:1].isupper() for w in words):
+        # Written with capitals, a name's words are the capitalised ones: "information commissioner Richard Thomas".
+        words = [w for w in words if w[:1].isupper() or w.lower() in _PARTICLES]
+    people = [w for w in words if w.lower() not in _ROLE_WORDS and not (len(w) > 2 and w.isupper())]
     if not people:
         # "Lord Woolf" keeps its title as part of the name; its key is the last word.
         people = words[-1:]
@@ -73,11 +84,23 @@ _TITLES = {"mr", "mrs", "ms", "dr", "prof", "professor", "president", "senator",
             "sir", "dame", "lord", "lady", "baroness", "judge", "justice", "minister", "secretary", "chancellor"}
 
 
+# The last word of a body's name, or of someone speaking for one: "Cabinet Office", "Mr Blair's spokesman".
+_BODY_WORDS = frozenset(
+    """office commission committee council party union association street department ministry service executive
+    government society watch group times institute trust agency authority court bank board assembly parliament
+    unit congress federation confederation college fellowship league network centre center foundation campaign
+    alliance organisation organization police spokesman spokeswoman spokesperson official officials aides source
+    sources lawyers inquiry""".split()
+)
+
+
 def person_like(name: str | None) -> bool:
     """Whether a speaker label names a person ("Jack Straw", "Lord Woolf"), not a body or a role ("Labour", "spokesman")."""
     if not name:
         return False
     words = [w.strip(".,'’\"") for w in name.split() if w.strip(".,'’\"")]
+    if words and (words[-1].lower() in _BODY_WORDS or (name_key(name)[0] or "") in _BODY_WORDS):
+        return False  # "Cabinet Office", "Home Office minister"
     capitalised = [w for w in words if w[:1].isupper()]
     if len(capitalised) >= 2:
         return True
@@ -86,7 +109,7 @@ def person_like(name: str | None) -> bool:
 
 # Which patterns put a name in the subject slot of a speech verb ("did X say", "how X defended"):
 # a name there is the asked speaker even when the corpus does not know it (then nothing answers).
-_STRONG = (0, 3)
+_STRONG = (0, 1, 4)
 _AUX = {"did", "does", "do", "has", "have", "had", "what", "how", "why", "the", "a", "an"}
 _LOWER_SUBJECT = re.compile(rf"\b(?:did|does|do|has|have|had|what|how|why)\s+(?P<name>[\w'’.-]+(?:\s+[\w'’.-]+)?)\s+(?:{_VERBS})\b", re.I)
 _OBJECT_POSITION = re.compile(
@@ -109,8 +132,28 @@ def parse_question(
     "according to X") only when the index knows it. A question typed fast ("blaire on pub hours",
     "what did mcconnel say") finds a known person by a near spelling, in a place where a speaker stands.
     """
+    parsed = _parse(question, known_surnames, person_surnames, first_names or {})
+    return _known_first_name(parsed, first_names or {})
+
+
+def _known_first_name(parsed: ParsedQuestion, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
+    """The asked person's first name as the corpus knows it: "TUC boss Brendan Barber" is Brendan, not TUC.
+    A first name the corpus does not know for that surname stays, so "Nick Brown" is not Gordon Brown."""
+    known = first_names.get(parsed.speaker_key or "")
+    if not known or not parsed.speaker or parsed.first_name in known:
+        return parsed
+    for word in parsed.speaker.split():
+        if word.lower() in known:
+            return replace(parsed, first_name=word.lower())
+    return parsed
+
+
+def _parse(question: str, known_surnames, person_surnames, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
     text = " ".join(question.split())
     persons = known_surnames if person_surnames is None else person_surnames
+    from_subject = _from_subject(text, known_surnames, persons, first_names)
+    if from_subject is not None:
+        return from_subject
     for number, pattern in enumerate(_SUBJECT_PATTERNS):
         for match in pattern.finditer(text):
             name = _trim_name(match.group("name"))
@@ -140,10 +183,66 @@ def parse_question(
         surname, first = name_key(name)
         if surname and surname in persons and not _OBJECT_POSITION.search(text[: match.start()]):
             return ParsedQuestion(text, name, surname, first)
-    casual = _casual_name(text, persons, first_names or {})
+    casual = _casual_name(text, persons, first_names)
     if casual:
         return ParsedQuestion(text, *casual)
     return ParsedQuestion(text, None, None, None, _role_phrase(text))
+
+
+# After a name, letters that are not part of it ("Ian MacDonald QC", "Tom Reed MP").
+_POST_NOMINALS = frozenset("qc kc mp mep msp am mla jr sr obe mbe cbe".split())
+# Verbs after which the subject is someone whose words answer, even when the corpus does not know them.
+_SPEECH_QUESTION_VERBS = frozenset(_VERBS.split("|")) | frozenset(
+    "talk talked speak spoke write wrote answer answered ask asked accept accepts demand demands respond react".split()
+)
+
+
+def _from_subject(text: str, known_surnames, persons, first_names: dict[str, frozenset[str]]) -> ParsedQuestion | None:
+    """The asked speaker, or the described one, from the parse: the subject of the question's main verb.
+
+    "Why did Michael Howard decide...", "Would Mr Howard welcome votes from BNP supporters?": the
+    subject slot holds whoever is asked about, whatever the verb; names elsewhere are the topic. None
+    when the question has no such subject ("Blair on pub hours?"), and the patterns below look for one.
+    """
+    from .speech_parse import question_subject
+
+    subject = question_subject(text)
+    if subject is None:
+        return None
+    words = list(subject.name_words)
+    while words and words[-1].lower().strip(".") in _POST_NOMINALS:
+        words.pop()
+    if not words:
+        return None
+    speech = subject.verb in _SPEECH_QUESTION_VERBS
+    name = " ".join(words)
+    if name not in text:
+        name = text[subject.text_span[0] : subject.text_span[1]]
+    surname, first = name_key(name)
+    titled_only = all(w.lower().strip(".") in _ROLE_WORDS for w in words)
+    lower_case = text == text.lower()
+    if surname and not titled_only and (subject.proper or lower_case):
+        known = _known_surname(surname, persons)
+        if known and (not first or not first_names.get(known) or first in first_names[known]):
+            return ParsedQuestion(text, name, known, first)
+        if not lower_case:
+            if surname in known_surnames and speech:
+                return ParsedQuestion(text, name, surname, first)  # a body that speaks: "What did Labour say"
+            people = [w for w in words if w.lower().strip(".") not in _ROLE_WORDS]
+            shaped = all(w[:1].isupper() or w in _PARTICLES for w in words)
+            if shaped and person_like(name) and (len(people) >= 2 or len(people) < len(words)):
+                return ParsedQuestion(text, name, surname, first)  # a person the corpus does not know: nothing answers
+            if shaped and speech and len(words) == 1:
+                return ParsedQuestion(text, name, surname, first)  # "What did Merkel say"
+            return ParsedQuestion(text, None, None, None)  # "What help has Britain offered": a topic
+        every_first = {f for names in first_names.values() for f in names}
+        if len(words) == 2 and first in every_first and speech:
+            return ParsedQuestion(text, name, surname, first)  # "what did david miliband say": a person unknown here
+        return None  # typed fast, the parse of a lower-case question is a guess: the patterns below decide
+    if speech or subject.verb.endswith("ed"):
+        role = " ".join(subject.words + subject.of)
+        return ParsedQuestion(text, None, None, None, role)
+    return ParsedQuestion(text, None, None, None)
 
 
 # Words after which a name stands in the speaker's place ("did blair", "why is straw"), and words

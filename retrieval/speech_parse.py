@@ -196,3 +196,64 @@ def _in_clause(tok, top) -> bool:
         tok = tok.head
     return False
 
+
+
+@dataclass(frozen=True)
+class QuestionSubject:
+    """Who a question asks about: the subject of its main verb ("Why did Michael Howard decide...")."""
+
+    words: tuple[str, ...]  # the subject's words after any possessor ("England's first children's commissioner" -> all)
+    name_words: tuple[str, ...]  # ... the words after the last possessor ("Migration Watch's Sir Andrew Green" -> Sir Andrew Green)
+    text_span: tuple[int, int]  # where the name words stand in the question, to take them out of its query
+    of: tuple[str, ...]  # "the chairman of the Electoral Commission" -> ("of", "the", "Electoral", "Commission")
+    verb: str  # the main verb as written, lower-cased
+    proper: bool  # the head is capitalised (a name or a title), not a common noun
+
+
+_COPULAS = frozenset("is are was were be been am 's has have had do does did will would can could should may might".split())
+_DETERMINERS = frozenset("the a an which what whose any some this that these those".split())
+
+
+def question_subject(question: str) -> QuestionSubject | None:
+    """The subject of a question's main verb; None when it has none or it is a pronoun or a question word."""
+    doc = parser()(question)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lower_ in _COPULAS or (len(doc) > 1 and doc[0].lower_ == "according" and doc[1].lower_ == "to"):
+        return None  # "why is marsh cutting routes", "according to X, what is...": the small parser misreads these
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in _DETERMINERS or subject.lower_ in ("who", "he", "she", "they", "it", "we", "you", "i", "there"):
+        return None
+    left = sorted((t for c in subject.lefts if c.dep_ in _NP_LEFT_DEPS for t in c.subtree), key=lambda t: t.i)
+    tokens = [t for t in left + [subject] if t.dep_ != "punct"]
+    while tokens and tokens[0].lower_ in _DETERMINERS:
+        tokens = tokens[1:]
+    possessors = [i for i, t in enumerate(tokens) if t.dep_ == "case"]
+    named = [t for t in tokens[possessors[-1] + 1 :]] if possessors else tokens
+    named_head = subject
+    appositive = next((c for c in subject.rights if c.dep_ == "appos" and c.text[:1].isupper()), None)
+    if appositive is not None and not subject.text[:1].isupper():
+        # "the union boss Sam Poe": the name stands beside the description
+        named_head = appositive
+        named = sorted((t for c in appositive.lefts if c.dep_ in _NP_LEFT_DEPS for t in c.subtree), key=lambda t: t.i) + [appositive]
+    if named_head.text[:1].isupper():
+        subject_i = named_head.i
+        # A name the parse split ("Barack" the subject, "Obama" hung elsewhere): the run of capitalised words.
+        after = subject_i + 1
+        while after < len(doc) and doc[after].text[:1].isupper() and doc[after].dep_ in ("pobj", "compound", "flat", "appos", "nsubj", "npadvmod"):
+            named.append(doc[after])
+            after += 1
+    if not named:
+        return None
+    of: tuple[str, ...] = ()
+    for child in subject.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "at"):
+            of = _words(list(child.subtree))
+            break
+    return QuestionSubject(
+        words=_words(tokens),
+        name_words=_words(named),
+        text_span=(named[0].idx, named[-1].idx + len(named[-1].text)),
+        of=of,
+        verb=root.lower_,
+        proper=named_head.text[:1].isupper(),
+    )

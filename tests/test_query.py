@@ -109,3 +109,43 @@ def test_casual_names_lower_case_typos_and_roles():
     ]:
         assert parse_question(question, people, people, firsts).speaker_key == key, question
     assert parse_question("At the vigil, did the council leader think the town was safe?", people, people).role == "council leader"
+
+
+def test_the_subject_slot_holds_the_asked_person_whatever_the_verb():
+    known = frozenset({"roe", "poe", "xyz", "kettle"})
+    firsts = {"roe": frozenset({"jane"}), "poe": frozenset({"sam"}), "kettle": frozenset({"ada"})}
+    for question, key, first in [
+        ("Why did Jane Roe decide to back the ferry plans?", "roe", "jane"),
+        ("Would Ms Roe welcome votes from XYZ supporters?", "roe", None),
+        ("How did Jane Roe hit back at Sam Poe's claims about the harbour?", "roe", "jane"),
+        ("Why did Sam Poe QC quit the panel of advocates?", "poe", "sam"),
+        ("What did harbour commissioner Sam Poe say about the tolls?", "poe", "sam"),
+        ("What did the union boss Sam Poe say about the tolls?", "poe", "sam"),
+    ]:
+        parsed = parse_question(question, known, known, firsts)
+        assert (parsed.speaker_key, parsed.first_name) == (key, first), question
+
+
+def test_a_described_speaker_keeps_what_it_is_of():
+    parsed = parse_question("What did the chairman of the Harbour Commission say about fares?", {"commission"}, frozenset())
+    assert parsed.speaker is None and parsed.role == "chairman of the Harbour Commission"
+    parsed = parse_question("What did the Borsetshire council's transport spokesman say about fares?", {"roe"}, {"roe"})
+    assert parsed.speaker is None and "transport spokesman" in parsed.role
+    # A country or body that acts, not speaks, is the topic: nobody is asked.
+    assert parse_question("What help has Ruritania offered the islands?", {"ruritania"}, frozenset()).speaker is None
+
+
+def test_a_first_name_the_corpus_does_not_know_stays_another_person():
+    firsts = {"kettle": frozenset({"ada"})}
+    parsed = parse_question("What did Bob Kettle say about the ferries?", {"kettle"}, {"kettle"}, firsts)
+    assert (parsed.speaker_key, parsed.first_name) == ("kettle", "bob")  # not Ada Kettle: nothing of his answers
+
+
+def test_names_written_with_their_titles_and_bodies_that_are_not_people():
+    from retrieval.query import name_key
+
+    assert name_key("information commissioner Richard Thomas") == ("thomas", "richard")
+    assert name_key("TUC boss Brendan Barber") == ("barber", "brendan")
+    assert name_key("Archbishop Desmond Tutu") == ("tutu", "desmond")
+    assert not person_like("Cabinet Office") and not person_like("Home Office minister")
+    assert not person_like("Commission for Racial Equality spokesman")
