@@ -756,6 +756,17 @@ def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Pars
     return None
 
 
+def _quotes_someone_else(k, who, modes, final, refs, frac, link, quoting) -> bool:
+    """In a transcript turn, quoted words that the turn gives to someone it names ("X told us, "...""), and the
+    sentences that carry that quotation on."""
+    if modes[k] != "direct" or final[k] is None or final[k] == who:
+        return False
+    ref = refs[k]
+    if ref is not None:
+        return ref.kind == "name" and frac[k] > 0
+    return bool(link[k]) and k > 0 and quoting[k - 1] and final[k] == final[k - 1]
+
+
 def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: "_Parses", people: "_People") -> str | None:
     p = sentences[k].paragraph
     j = k - 1
@@ -1043,6 +1054,16 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             if 2 <= len(name) <= 4 and _looks_like_name(name):
                 people.add([t.rstrip(".") for t in name])
 
+    if labels is not None:
+        # The parse reads a turn without its label: in "Q    After meeting with you, John Boehner came out and
+        # told us, ..." the subject is Boehner, not "Q". Offsets stay, so spaces take the label's place.
+        blanked = list(text)
+        for pos, _label, after in labels.starts(lo, hi):
+            blanked[pos:after] = " " * (after - pos)
+        text_for_parse = "".join(blanked)
+    else:
+        text_for_parse = text
+
     # paragraph groups (consecutive sentences with the same paragraph index)
     groups: list[tuple[int, int]] = []
     a = 0
@@ -1096,16 +1117,16 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
                 buf = []
                 pos = s
                 for qs, qe in pieces:
-                    buf.append(text[pos:qs])
-                    buf.append(text[qs] + " " * max(0, qe - qs - 2) + (text[qe - 1] if qe - qs > 1 else ""))
+                    buf.append(text_for_parse[pos:qs])
+                    buf.append(text_for_parse[qs] + " " * max(0, qe - qs - 2) + (text_for_parse[qe - 1] if qe - qs > 1 else ""))
                     pos = qe
-                buf.append(text[pos:e])
+                buf.append(text_for_parse[pos:e])
                 masked = "".join(buf)
             else:
-                masked = text[s:e]
+                masked = text_for_parse[s:e]
             if quoted < length:
                 pending.append((k, masked, [(qs - s, qe - s) for qs, qe in pieces]))
-    parsed = _Parses(text, sentences, pending)
+    parsed = _Parses(text_for_parse, sentences, pending)
     for k, masked, _pieces in pending:
         refs[k] = _explicit_ref(parsed.get(k), masked, people)
 
@@ -1178,6 +1199,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     # transcripts: unquoted text is the (labelled or default) speaker's own words
     if transcript:
         label_speaker = None
+        quoting = [False] * n  # the sentence quotes someone other than the turn's speaker
         first_turn = next((s.start for s in sentences if labels is not None and labels.at(s.start, s.end)), None)
         standfirst = first_turn is not None and _is_standfirst(text[lo:first_turn], default_speaker)
         for k in range(n):
@@ -1190,9 +1212,9 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             who = label_speaker or default_speaker
             if who is None:
                 continue  # before the first turn, or an answer whose speaker no one named
-            ref = refs[k]
-            if modes[k] == "direct" and ref is not None and ref.kind == "name" and frac[k] >= 0.5:
-                continue  # quoting a named third party
+            if _quotes_someone_else(k, who, modes, final, refs, frac, link, quoting):
+                quoting[k] = True  # "John Boehner came out and told us, "...": his words, in the turn's
+                continue
             modes[k] = "direct"
             final[k] = who
 

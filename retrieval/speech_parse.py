@@ -125,7 +125,7 @@ def _subject_of(verb):
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.lower_ in ("who", "that") and verb.dep_ == "relcl":
-                return verb.head  # "Professor Chris Woodhead, who has said..."
+                return _antecedent_of_who(child, verb.head)  # "Professor Chris Woodhead, who has said..."
             if child.lower_ in ("which", "what", "this", "that", "there"):
                 return None
             return child
@@ -136,6 +136,19 @@ def _subject_of(verb):
             if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("who", "which", "that", "what", "there"):
                 return child
     return None
+
+
+def _antecedent_of_who(who, head):
+    """The relative clause's noun: its head in the parse, unless the parse hung the clause on the first of a
+    coordination ("backed by Culture, Media and Sport Secretary Tessa Jowell who said"): then the conjunct
+    just before "who"."""
+    i = who.i - 1
+    while i >= 0 and who.doc[i].is_punct:
+        i -= 1
+    before = who.doc[i] if i >= 0 else None
+    if before is not None and before.i != head.i and before.dep_ == "conj" and head in before.ancestors:
+        return before
+    return head
 
 
 def _main_subject(doc) -> Phrase | None:

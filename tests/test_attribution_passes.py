@@ -148,3 +148,24 @@ def test_mrs_is_not_mr_with_the_same_surname():
         "In an interview on Monday she said she often teased him about his ties."
     )
     assert who(rows, "teased him") == Attribution("Mrs Harlow", "reported")
+
+
+def test_who_said_after_a_coordination_is_the_last_conjunct():
+    rows = read(
+        "The plan was welcomed by ministers. "
+        'Her call was backed by Culture, Media and Sport Secretary Ann Poll who said: "Nobody should be left out of it, whatever their age or wherever they live."'
+    )
+    assert who(rows, "Nobody should be left out") == Attribution("Ann Poll", "direct")
+
+
+def test_a_turn_that_quotes_someone_it_names_gives_them_the_quoted_words():
+    text = (
+        "THE PRESIDENT:  Thank you all for coming.\n\n"
+        "Q    After meeting with you, Sam Keller came out and told us, \"The bill cannot pass this year. "
+        "Why would we talk about a bill that cannot pass?\"  Is that right?\n\n"
+        "THE PRESIDENT:  Well, here is how I answered Sam."
+    )
+    rows = read(text, default_speaker="Jane Dawes")
+    assert who(rows, "The bill cannot pass") == Attribution("Sam Keller", "direct")
+    assert who(rows, "Why would we talk") == Attribution("Sam Keller", "direct")
+    assert who(rows, "here is how I answered") == Attribution("Jane Dawes", "direct")
