@@ -17,7 +17,7 @@ import numpy as np
 
 from .attribution import is_interviewer
 from .index import Generation
-from .query import ParsedQuestion, name_key, parse_question, person_like, query_text, subject_text, topic_text
+from .query import ParsedQuestion, name_key, parse_question, person_like, query_text, role_variants, subject_text, topic_text
 
 # Per candidate passage. The ranker's params name the ones it keeps; the rest are not computed into its score.
 FEATURES: tuple[str, ...] = (
@@ -221,7 +221,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     speaker_rows = gen.rows_of_speaker.get(parsed.speaker_key) if parsed.speaker_key else None
     if speaker_rows is not None:
         rows.update(speaker_rows.tolist())
-    role_match = _idf_share(built.role_terms(gen), _term_ids(gen, parsed.role)) if parsed.role else None
+    role_match = _role_match(gen, built, parsed.role) if parsed.role else None
     if role_match is not None:
         fitting = np.flatnonzero(role_match >= 0.5)
         if len(fitting) <= role_rows:
@@ -287,6 +287,12 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
         ]
     )
     return CandidateSet(question, parsed, c, features, per_question, match.astype(bool))
+
+
+def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None:
+    """Per passage, the best share of the asked role's words (in any of its wordings) in how its speaker is introduced."""
+    shares = [share for variant in role_variants(role) if (share := _idf_share(built.role_terms(gen), _term_ids(gen, variant))) is not None]
+    return np.max(shares, axis=0) if shares else None
 
 
 def _speaker_topic(own_terms, speaker_rows: np.ndarray | None, ids: list[int]) -> float:

@@ -309,6 +309,22 @@ _ROLE_AFTER_AUX = re.compile(
 )
 
 
+# Words a description is as often written with as another: "the Tory leader" is "the Conservative party leader".
+_ROLE_SYNONYMS = {
+    "tory": "conservative", "tories": "conservatives", "conservative": "tory", "conservatives": "tories",
+    "chair": "chairman", "chairman": "chair", "chairwoman": "chair", "pm": "prime minister",
+    "gop": "republican", "republican": "gop", "libdem": "liberal democrat",
+}
+
+
+def role_variants(role: str) -> list[str]:
+    """The role as asked, and as it may be written instead ("Scottish Tory leader", "Scottish conservative leader")."""
+    words = re.sub(r"\blib\s+dems?\b", "libdem", role, flags=re.I).split()
+    swapped = " ".join(_ROLE_SYNONYMS.get(w.lower(), w) for w in words)
+    spelled = re.sub(r"\blibdem\b", "liberal democrat", " ".join(words))
+    return list(dict.fromkeys([role, spelled, swapped]))
+
+
 def _role_phrase(text: str) -> str | None:
     match = _ROLE_SLOT.search(text) or _ROLE_AFTER_AUX.search(text)
     if not match:

@@ -149,3 +149,11 @@ def test_names_written_with_their_titles_and_bodies_that_are_not_people():
     assert name_key("Archbishop Desmond Tutu") == ("tutu", "desmond")
     assert not person_like("Cabinet Office") and not person_like("Home Office minister")
     assert not person_like("Commission for Racial Equality spokesman")
+
+
+def test_a_role_is_also_looked_for_in_its_other_wordings():
+    from retrieval.query import role_variants
+
+    assert "Scottish conservative leader" in role_variants("Scottish Tory leader")
+    assert "liberal democrat spokesman" in role_variants("Lib Dem spokesman")
+    assert role_variants("health minister") == ["health minister"]
