@@ -268,7 +268,7 @@ def tune(
     sets: list[str] = typer.Option(..., "--set", help="QUESTIONS.jsonl=CORPUS_DIR; repeat for more sets."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the parameters [default: POLICYBOT_PARAMS or .policybot/params.json]"),
     cv: int = typer.Option(0, "--cv", min=0, help="Also print K-fold cross-validated figures, grouped by document (0: none)."),
-    select: bool = typer.Option(False, "--select", help="Choose the speaker filter and keep only the ranking features whose removal lowers the cross-validated figures."),
+    select: bool = typer.Option(False, "--select", help="Choose the speaker filter and rules, and keep only the ranking and abstention features whose removal lowers the cross-validated figures."),
     check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
     cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
     index_root: Path = typer.Option(Path(".policybot/tune-index"), "--index-root", help="One index per corpus under this directory."),
@@ -292,8 +292,10 @@ def tune(
         base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say)
         base = t.choose_rules(records, gens, base, max(cv, 5), log_step=say)
         kept = t.select_features(records, gens, base, max(cv, 5), log_step=say)
+        abstain_kept = t.select_abstainer_features(records, gens, base, kept, max(cv, 5), log_step=say)
         rules = [r for r in t.RULES if getattr(base, r)]
-        say(f"speaker filter: {base.speaker_filter}; rules kept: {', '.join(rules) or 'none'}; features kept: {', '.join(kept)}")
+        say(f"speaker filter: {base.speaker_filter}; rules kept: {', '.join(rules) or 'none'}; features kept: {', '.join(kept)}; "
+            f"abstainer features kept: {', '.join(abstain_kept)}")
     result = {}
     notes = {"fitted_on": {q.name: sum(1 for r in records if r.set_name == q.name) for q in question_sets},
              "command": "policybot tune " + " ".join(f"--set {s}" for s in sets) + (" --select" if select else ""),
