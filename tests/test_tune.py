@@ -135,3 +135,19 @@ def test_a_casual_lower_case_name_finds_the_person(seed_engine):
     assert answer.asked_speaker and not answer.abstained
     assert all("Vance" in (q.speaker or "") for q in answer.quotes)
     assert any(SEED_FILE == q.source for q in answer.quotes)
+
+
+def test_tune_select_keeps_a_subset_of_ranking_and_abstention_features(tmp_path):
+    from retrieval.features import FEATURES, QUESTION_FEATURES
+
+    questions, corpus = write_set(tmp_path)
+    params = tmp_path / "selected.json"
+    work = ["--cache", str(tmp_path / "cache"), "--index-root", str(tmp_path / "tune-index")]
+    result = run("tune", "--set", f"{questions}={corpus}", "--out", str(params), "--select", "--cv", "2", *work)
+    assert result.returncode == 0, result.stderr
+    assert "abstainer features kept:" in result.stderr and "speaker filter:" in result.stderr
+    fitted = json.loads(params.read_text())
+    assert set(fitted["ranker"]["features"]) <= set(FEATURES)
+    assert fitted["abstainer"]["features"] and set(fitted["abstainer"]["features"]) <= set(QUESTION_FEATURES)
+    assert fitted["speaker_filter"] in ("all", "first", "none")
+    assert "--select" in fitted["notes"]["command"]
