@@ -298,24 +298,26 @@ def _prefixed_answer(set_name: str, a: Answer) -> Answer:
 
 
 def objective(cv: CrossValidation) -> float:
-    """What feature selection maximises: finding the answer, first and in the top three, over all sets."""
+    """What every choice of `--select` maximises, pooled over the sets: finding the answer (first and in the
+    top three), crediting it to the asked person, abstaining on unanswerable questions and not on others."""
     report = cv.reports.get("all") or next(iter(cv.reports.values()))
-    return report.hit_at_1 + report.hit_at_3
+    return report.hit_at_1 + report.hit_at_3 + report.speaker_at_1 + report.abstain - report.false_abstain
 
 
 def select_features(
     records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, c: float = DEFAULT_C, log_step=lambda m: None
 ) -> tuple[str, ...]:
     """Backward elimination: drop the feature whose removal helps the cross-validated objective most,
-    while one does not hurt it; a feature stays only if the figure says so."""
+    while one does not hurt it; a feature stays only if the figure says so. Abstention is fitted in each
+    trial, since the abstainer reads the ranker's best answer."""
     kept = FEATURES
-    best = objective(cross_validate(records, gens, folds, kept, base=base, c=c, abstain=False))
+    best = objective(cross_validate(records, gens, folds, kept, base=base, c=c))
     log_step(f"all {len(kept)} features: {best:.3f}")
     while len(kept) > 1:
         trials = []
         for name in kept:
             trial = tuple(f for f in kept if f != name)
-            trials.append((objective(cross_validate(records, gens, folds, trial, base=base, c=c, abstain=False)), name, trial))
+            trials.append((objective(cross_validate(records, gens, folds, trial, base=base, c=c)), name, trial))
         value, name, trial = max(trials, key=lambda t: t[0])
         if value < best:
             break
@@ -328,15 +330,12 @@ def select_abstainer_features(
     records: list[Record], gens: dict[str, Generation], base: Params, kept: tuple[str, ...], folds: int = 5,
     c: float = DEFAULT_C, log_step=lambda m: None,
 ) -> tuple[str, ...]:
-    """Backward elimination over the abstainer's question features, as for the ranker's. The figure is
-    abstention on unanswerable questions, less false abstention, plus hit@1 and hit@3 (which a refused
-    answerable question loses): the answering bar is refitted in every trial, so fewer, steadier features
-    that separate the two kinds better show up as more abstention at the same false abstention."""
+    """Backward elimination over the abstainer's question features, as for the ranker's (see `objective`): the
+    answering bar is refitted in every trial, so features that separate answerable from unanswerable questions
+    better show up as more abstention at the same false abstention."""
 
     def value(abstain_kept: tuple[str, ...]) -> float:
-        report = cross_validate(records, gens, folds, kept, abstain_kept, base, c).reports
-        pooled = report.get("all") or next(iter(report.values()))
-        return pooled.abstain - pooled.false_abstain + pooled.hit_at_1 + pooled.hit_at_3
+        return objective(cross_validate(records, gens, folds, kept, abstain_kept, base, c))
 
     current = QUESTION_FEATURES
     best = value(current)
@@ -381,13 +380,14 @@ def summary(reports: dict[str, EvalReport]) -> dict:
 
 def choose_speaker_filter(records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None) -> Params:
     """How a named person's question treats other speakers' passages (see Params.speaker_filter): the mode
-    whose cross-validated hit@1 + hit@3 + speaker@1 is highest (attribution errors cost a strict filter hits)."""
+    whose cross-validated `objective` is highest (attribution errors cost a strict filter hits)."""
     values = {}
     for mode in ("all", "first", "none"):
-        report = cross_validate(records, gens, folds, base=replace(base, speaker_filter=mode), abstain=False).reports
-        pooled = report.get("all") or next(iter(report.values()))
-        values[mode] = pooled.hit_at_1 + pooled.hit_at_3 + pooled.speaker_at_1
-        log_step(f"speaker filter {mode}: hit@1 {pooled.hit_at_1:.3f} hit@3 {pooled.hit_at_3:.3f} speaker@1 {pooled.speaker_at_1:.3f}")
+        validation = cross_validate(records, gens, folds, base=replace(base, speaker_filter=mode))
+        pooled = validation.reports.get("all") or next(iter(validation.reports.values()))
+        values[mode] = objective(validation)
+        log_step(f"speaker filter {mode}: hit@1 {pooled.hit_at_1:.3f} hit@3 {pooled.hit_at_3:.3f} speaker@1 {pooled.speaker_at_1:.3f} "
+                 f"abstain {pooled.abstain:.3f} false abstain {pooled.false_abstain:.3f}")
     return replace(base, speaker_filter=max(values, key=values.get))
 
 
@@ -395,13 +395,11 @@ RULES = ("question_hands_over", "role_leads", "unknown_name_abstains")
 
 
 def choose_rules(records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None) -> Params:
-    """Each rule over the ranking stays only if the cross-validated figures (hit@1 + hit@3 + speaker@1 + abstention
-    on unanswerable questions) are no worse with it than without."""
+    """Each rule over the ranking stays only if the cross-validated figures (see `objective`) are better with it
+    than without: a rule that changes nothing is removed."""
 
     def value(params: Params) -> float:
-        report = cross_validate(records, gens, folds, base=params).reports
-        pooled = report.get("all") or next(iter(report.values()))
-        return pooled.hit_at_1 + pooled.hit_at_3 + pooled.speaker_at_1 + pooled.abstain
+        return objective(cross_validate(records, gens, folds, base=params))
 
     current = base
     best = value(current)
@@ -409,6 +407,6 @@ def choose_rules(records: list[Record], gens: dict[str, Generation], base: Param
         without = replace(current, **{rule: False})
         trial = value(without)
         log_step(f"rule {rule}: with {best:.3f}, without {trial:.3f}")
-        if trial > best:
+        if trial >= best:
             current, best = without, trial
     return current
