@@ -278,7 +278,10 @@ def tune(
     from retrieval import tune as t
     from retrieval.embedding import Embedder
     from retrieval.evaluate import kind_table
+    from retrieval.ranker import load as load_params
     from retrieval.ranker import with_notes
+
+    from .config import LOCAL_PARAMS, params_path
 
     settings = _settings(None, None)
     say = lambda message: typer.echo(message, err=True)  # noqa: E731
@@ -291,8 +294,9 @@ def tune(
     if select:
         base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say)
         base = t.choose_rules(records, gens, base, max(cv, 5), log_step=say)
-        kept = t.select_features(records, gens, base, max(cv, 5), log_step=say)
-        abstain_kept = t.select_abstainer_features(records, gens, base, kept, max(cv, 5), log_step=say)
+        current = load_params(params_path(settings))  # the parameters in use: a second start for the search
+        starts = ((t.FEATURES, t.QUESTION_FEATURES), (current.ranker.features, current.abstainer.features))
+        kept, abstain_kept = t.select_features(records, gens, base, max(cv, 5), log_step=say, starts=starts)
         rules = [r for r in t.RULES if getattr(base, r)]
         say(f"speaker filter: {base.speaker_filter}; rules kept: {', '.join(rules) or 'none'}; features kept: {', '.join(kept)}; "
             f"abstainer features kept: {', '.join(abstain_kept)}")
@@ -310,8 +314,6 @@ def tune(
                 print(kind_table({**report.by_kind, "all": _all_row(report)}))
                 print()
     params = with_notes(t.fit(records, kept, abstain_kept, base), **notes)
-    from .config import LOCAL_PARAMS
-
     target = out or settings.params or LOCAL_PARAMS
     params.save(target)
     result["params"] = str(target)
