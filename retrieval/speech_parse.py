@@ -223,15 +223,18 @@ class QuestionSubject:
     proper: bool  # the head is capitalised (a name or a title), not a common noun
 
 
-_COPULAS = frozenset("is are was were be been am 's has have had do does did will would can could should may might".split())
+# Roots the small parser gives a question it misreads: a copula or an auxiliary left without its verb.
+_AUXILIARY_ROOTS = frozenset("is are was were be been am 's has have had do does did will would can could should may might".split())
 _DETERMINERS = frozenset("the a an which what whose any some this that these those".split())
 
 
+@lru_cache(maxsize=1024)
 def question_subject(question: str) -> QuestionSubject | None:
-    """The subject of a question's main verb; None when it has none or it is a pronoun or a question word."""
+    """The subject of a question's main verb; None when it has none or it is a pronoun or a question word.
+    Cached: a follow-up reads the question before it more than once."""
     doc = parser()(question)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.lower_ in _COPULAS or (len(doc) > 1 and doc[0].lower_ == "according" and doc[1].lower_ == "to"):
+    if root is None or root.lower_ in _AUXILIARY_ROOTS or (len(doc) > 1 and doc[0].lower_ == "according" and doc[1].lower_ == "to"):
         return None  # "why is marsh cutting routes", "according to X, what is...": the small parser misreads these
     subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
     if subject is None or subject.lower_ in _DETERMINERS or subject.lower_ in ("who", "he", "she", "they", "it", "we", "you", "i", "there"):
@@ -241,7 +244,7 @@ def question_subject(question: str) -> QuestionSubject | None:
     while tokens and tokens[0].lower_ in _DETERMINERS:
         tokens = tokens[1:]
     possessors = [i for i, t in enumerate(tokens) if t.dep_ == "case"]
-    named = [t for t in tokens[possessors[-1] + 1 :]] if possessors else tokens
+    named = tokens[possessors[-1] + 1 :] if possessors else tokens
     named_head = subject
     appositive = next((c for c in subject.rights if c.dep_ == "appos" and c.text[:1].isupper()), None)
     if appositive is not None and not subject.text[:1].isupper():
@@ -249,12 +252,16 @@ def question_subject(question: str) -> QuestionSubject | None:
         named_head = appositive
         named = sorted((t for c in appositive.lefts if c.dep_ in _NP_LEFT_DEPS for t in c.subtree), key=lambda t: t.i) + [appositive]
     if named_head.text[:1].isupper():
-        subject_i = named_head.i
-        # A name the parse split ("Barack" the subject, "Obama" hung elsewhere): the run of capitalised words.
-        after = subject_i + 1
+        # A name the parse split ("Barack" the subject, "Obama" hung elsewhere): the run of capitalised words,
+        # which is also part of the subject's words when the name is the whole subject.
+        run = []
+        after = named_head.i + 1
         while after < len(doc) and doc[after].text[:1].isupper() and doc[after].dep_ in ("pobj", "compound", "flat", "appos", "nsubj", "npadvmod"):
-            named.append(doc[after])
+            run.append(doc[after])
             after += 1
+        if named is tokens:
+            tokens = tokens + run
+        named = named + run
     if not named:
         return None
     of: tuple[str, ...] = ()

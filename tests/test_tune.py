@@ -80,11 +80,16 @@ def write_set(root: Path) -> tuple[Path, Path]:
     return questions, corpus
 
 
+def tune(tmp_path: Path, questions: Path, corpus: Path, out: Path, *options: str):
+    """`policybot tune` on the invented set, its cache and indexes under tmp_path."""
+    work = ["--cache", str(tmp_path / "cache"), "--index-root", str(tmp_path / "tune-index")]
+    return run("tune", "--set", f"{questions}={corpus}", "--out", str(out), *options, *work)
+
+
 def test_tune_writes_parameters_that_ask_then_uses(tmp_path):
     questions, corpus = write_set(tmp_path)
     params = tmp_path / "fitted.json"
-    work = ["--cache", str(tmp_path / "cache"), "--index-root", str(tmp_path / "tune-index")]
-    result = run("tune", "--set", f"{questions}={corpus}", "--out", str(params), "--cv", "2", "--json", *work)
+    result = tune(tmp_path, questions, corpus, params, "--cv", "2", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["params"] == str(params)
@@ -142,8 +147,7 @@ def test_tune_select_keeps_a_subset_of_ranking_and_abstention_features(tmp_path)
 
     questions, corpus = write_set(tmp_path)
     params = tmp_path / "selected.json"
-    work = ["--cache", str(tmp_path / "cache"), "--index-root", str(tmp_path / "tune-index")]
-    result = run("tune", "--set", f"{questions}={corpus}", "--out", str(params), "--select", "--cv", "2", *work)
+    result = tune(tmp_path, questions, corpus, params, "--select", "--cv", "2")
     assert result.returncode == 0, result.stderr
     assert "abstainer features kept:" in result.stderr and "speaker filter:" in result.stderr
     fitted = json.loads(params.read_text())
