@@ -17,11 +17,11 @@ import numpy as np
 
 from .attribution import is_interviewer
 from .index import Generation
-from .query import ParsedQuestion, name_key, parse_question, person_like, query_text, role_variants, subject_text, topic_text
+from .query import ParsedQuestion, core_query_text, name_key, parse_question, person_like, query_text, role_variants, subject_text, topic_text
 
 # Per candidate passage. The ranker's params name the ones it keeps; the rest are not computed into its score.
 FEATURES: tuple[str, ...] = (
-    "dense",  # the passage's cosine similarity to the question (asked speaker's name removed)
+    "dense",  # the passage's cosine similarity to the question (asked speaker's name and the occasion removed)
     "dense_gap",  # dense minus the best dense among this question's candidates
     "window1",  # the question against the passage with its same-document neighbours, one each side
     "window3",  # ... three each side: roughly a 1,000-character chunk around the passage
@@ -210,6 +210,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     built = derived(gen)
     parsed = parse(gen, question)
     query_vector = embedder.encode_query(query_text(parsed))
+    core_vector = embedder.encode_query(core_query_text(parsed)) if parsed.core else query_vector
     topic = topic_text(parsed)
     term_scores = _term_scores(gen, topic)
     lexical_scores = term_scores.sum(axis=0) if len(term_scores) else np.zeros(len(gen.passages), dtype=np.float32)
@@ -230,7 +231,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     c = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
     n = len(gen.passages)
 
-    dense = gen.embeddings[c] @ query_vector
+    dense = gen.embeddings[c] @ core_vector
     best_lexical = float(lexical_scores.max()) if len(lexical_scores) else 0.0
     lexical = lexical_scores[c] / best_lexical if best_lexical > 0 else np.zeros(len(c))
     coverage = _coverage(term_scores, c, built)

@@ -50,6 +50,7 @@ class ParsedQuestion:
     speaker_key: str | None  # lower-cased surname ("straw")
     first_name: str | None
     role: str | None = None  # with no name asked, who is described instead ("Tory backbencher", "health minister")
+    core: str | None = None  # the question without the occasion it names, when it names one
 
     @property
     def asks_reason(self) -> bool:
@@ -66,6 +67,8 @@ def name_key(name: str | None) -> tuple[str | None, str | None]:
         return None, None
     words = [w.strip(".,'’\"") for w in re.split(r"\s+", name) if w.strip(".,'’\"")]
     words = [re.sub(r"(?:'s|’s)$", "", w) for w in words]
+    if len(words) > 1 and words[-1].lower() in _SPEAKING_FOR:
+        return words[-1].lower(), None  # "Mr Blair's official spokesman" speaks for Blair; his words are not Blair's
     if any(w[:1].isupper() for w in words):
         # Written with capitals, a name's words are the capitalised ones: "information commissioner Richard Thomas".
         words = [w for w in words if w[:1].isupper() or w.lower() in _PARTICLES]
@@ -79,6 +82,9 @@ def name_key(name: str | None) -> tuple[str | None, str | None]:
     first = people[0].lower() if len(people) > 1 else None
     return surname, first
 
+
+# Who speaks for someone else: a label ending so names the person spoken for, not the speaker.
+_SPEAKING_FOR = frozenset("spokesman spokeswoman spokesperson spokesmen aide aides official officials source sources ally allies camp lawyer lawyers".split())
 
 _TITLES = {"mr", "mrs", "ms", "dr", "prof", "professor", "president", "senator", "sen", "governor", "gov", "rep",
             "sir", "dame", "lord", "lady", "baroness", "judge", "justice", "minister", "secretary", "chancellor"}
@@ -132,8 +138,14 @@ def parse_question(
     "according to X") only when the index knows it. A question typed fast ("blaire on pub hours",
     "what did mcconnel say") finds a known person by a near spelling, in a place where a speaker stands.
     """
+    from .speech_parse import question_core
+
     parsed = _parse(question, known_surnames, person_surnames, first_names or {})
-    return _known_first_name(parsed, first_names or {})
+    parsed = _known_first_name(parsed, first_names or {})
+    core = question_core(parsed.text)
+    # "What did Ms Roe say when asked about the row?": with nothing else asked, the occasion is the topic.
+    asks_more = core is not None and subject_text(replace(parsed, text=core)).strip(" ?!.")
+    return replace(parsed, core=core) if asks_more else parsed
 
 
 def _known_first_name(parsed: ParsedQuestion, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
@@ -148,8 +160,24 @@ def _known_first_name(parsed: ParsedQuestion, first_names: dict[str, frozenset[s
     return parsed
 
 
+# Chat shorthand, spelled out: "abt" is no topic word the corpus lacks, "govt" is "government".
+_SHORTHAND = {
+    "abt": "about", "bout": "about", "govt": "government", "gvt": "government", "hr": "hour", "hrs": "hours",
+    "yr": "year", "yrs": "years", "bc": "because", "cos": "because", "coz": "because", "cuz": "because",
+    "w/": "with", "w/o": "without", "thru": "through", "tho": "though", "wat": "what", "wot": "what",
+    "wht": "what", "u": "you", "ur": "your", "ppl": "people", "dept": "department", "intl": "international",
+    "mins": "minutes", "bn": "billion", "mil": "million", "abt.": "about",
+}
+_SHORTHAND_WORD = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/])")
+
+
+def expand_shorthand(text: str) -> str:
+    """Lower-case chat shorthand written out in full; "US" or "HR" as capitals are left alone."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group()], text)
+
+
 def _parse(question: str, known_surnames, person_surnames, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
-    text = " ".join(question.split())
+    text = expand_shorthand(" ".join(question.split()))
     persons = known_surnames if person_surnames is None else person_surnames
     from_subject = _from_subject(text, known_surnames, persons, first_names)
     if from_subject is not None:
@@ -330,7 +358,7 @@ def _role_phrase(text: str) -> str | None:
     if not match:
         return None
     words = match.group("role").split()
-    if any(w.lower() in _NOT_ROLES or w.lower() in {"did", "does", "do", "is", "are", "was", "were"} for w in words):
+    if any(w.lower() in _NOT_ROLES or w.lower() in {"did", "does", "do", "is", "are", "was", "were", "be", "been", "being"} for w in words):
         return None
     return " ".join(words)
 
@@ -356,20 +384,31 @@ def _trim_name(name: str) -> str:
 # The scaffolding of a question about statements; it says nothing about the topic.
 _SCAFFOLD = re.compile(
     r"\b(?:what|how|why|when|where|who|which|whom|whose|did|does|do|has|have|had|was|were|is|are|"
-    r"about|regarding|concerning|on|the|a|an|of|in|view|views|position|stance|opinion|comment|comments|"
-    r"remarks?|statements?|say|says|said|saying|think|thinks|thought|tell|told|speak|spoke|talk|talked|"
+    r"about|regarding|concerning|according to|on|the|a|an|of|in|view|views|position|stance|opinion|comment|comments|"
+    r"remarks?|statements?|been|say|says|said|saying|think|thinks|thought|tell|told|speak|spoke|talk|talked|"
     r"respond|responded|react|reacted|describe|described|mean|meant)\b",
     re.I,
 )
 
 
+def _without_speaker(parsed: ParsedQuestion) -> str:
+    """The question with the asked name (and its first name, when typed before it: "andy hayman") blanked."""
+    text = parsed.text
+    if not parsed.speaker:
+        return text
+    if parsed.first_name and parsed.first_name not in parsed.speaker.lower():
+        text = re.sub(rf"\b{re.escape(parsed.first_name)}\s+(?={re.escape(parsed.speaker)})", " ", text, flags=re.I)
+    text = text.replace(parsed.speaker, " ")
+    return re.sub(r"(?:'s|’s)\b", " ", text)
+
+
 def topic_text(parsed: ParsedQuestion) -> str:
     """The question without the speaker's name and the question's scaffolding: what BM25 should match."""
-    text = parsed.text
-    if parsed.speaker:
-        text = text.replace(parsed.speaker, " ")
-        text = re.sub(r"(?:'s|’s)\b", " ", text)
-    return " ".join(_SCAFFOLD.sub(" ", text).split())
+    text = _without_speaker(parsed)
+    shouting = text == text.upper()
+    # "WHO funding", "US bases": in a question not typed in capitals, a capitalised short word is an acronym.
+    kept = _SCAFFOLD.sub(lambda m: m.group() if m.group().isupper() and len(m.group()) > 1 and not shouting else " ", text)
+    return " ".join(kept.split()).lstrip(",;: ")
 
 
 _SPEECH_VERBS = frozenset(_VERBS.split("|")) | {"talk", "talked", "speak", "spoke", "answer", "answered", "ask", "asked"}
@@ -389,8 +428,12 @@ def query_text(parsed: ParsedQuestion) -> str:
     query vector towards every passage that mentions that person."""
     if not parsed.speaker:
         return parsed.text
-    text = parsed.text.replace(parsed.speaker, " ")
-    text = re.sub(r"(?:'s|’s)\b", " ", text)
+    text = _without_speaker(parsed)
     for word in parsed.speaker.split():  # "Mr Straw", "Straw's": stray parts of the name
         text = re.sub(rf"\b{re.escape(word)}\b", " ", text)
     return " ".join(text.split()) or parsed.text
+
+
+def core_query_text(parsed: ParsedQuestion) -> str:
+    """What was asked about, without the occasion it was said on: what one passage should match."""
+    return query_text(replace(parsed, text=parsed.core)) if parsed.core else query_text(parsed)

@@ -14,6 +14,7 @@ within a small fraction of the embedding time.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -229,14 +230,31 @@ _DETERMINERS = frozenset("the a an which what whose any some this that these tho
 
 
 @lru_cache(maxsize=1024)
+def _question_doc(question: str):
+    # Cached: the subject and the occasion are read from one parse, and a follow-up reads the question before it again.
+    return parser()(question)
+
+
+def _named_in_leading_clause(root, pronoun):
+    """"When Blair talks about X, does he mean Y?": the pronoun's antecedent, the named subject of a clause before it."""
+    for clause in root.children:
+        if clause.dep_ == "advcl" and clause.i < pronoun.i:
+            named = next((c for c in clause.children if c.dep_ == "nsubj" and c.text[:1].isupper()), None)
+            if named is not None:
+                return named
+    return None
+
+
+@lru_cache(maxsize=1024)
 def question_subject(question: str) -> QuestionSubject | None:
-    """The subject of a question's main verb; None when it has none or it is a pronoun or a question word.
-    Cached: a follow-up reads the question before it more than once."""
-    doc = parser()(question)
+    """The subject of a question's main verb; None when it has none or it is a pronoun or a question word."""
+    doc = _question_doc(question)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.lower_ in _AUXILIARY_ROOTS or (len(doc) > 1 and doc[0].lower_ == "according" and doc[1].lower_ == "to"):
         return None  # "why is marsh cutting routes", "according to X, what is...": the small parser misreads these
     subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in ("he", "she", "they"):
+        subject = _named_in_leading_clause(root, subject)
     if subject is None or subject.lower_ in _DETERMINERS or subject.lower_ in ("who", "he", "she", "they", "it", "we", "you", "i", "there"):
         return None
     left = sorted((t for c in subject.lefts if c.dep_ in _NP_LEFT_DEPS for t in c.subtree), key=lambda t: t.i)
@@ -277,3 +295,31 @@ def question_subject(question: str) -> QuestionSubject | None:
         verb=root.lower_,
         proper=named_head.text[:1].isupper(),
     )
+
+
+# "after the school shooting", "during the address": a setting, not what was said.
+_OCCASION_PREPOSITIONS = frozenset({"after", "during", "following", "amid"})
+# "when he visited the slums", "as she announced the targets": a clause that says when, not what.
+_OCCASION_MARKS = frozenset({"when", "while", "after", "as"})
+_TALK_FORMS = SPEECH_FORMS | frozenset("talk talks talked talking speak speaks spoke speaking mention mentions mentioned".split())
+
+
+def question_core(question: str) -> str | None:
+    """The question without the occasion it names ("What did Ms Roe say about waits when she announced
+    the targets?" -> "What did Ms Roe say about waits?"); None when it names none.
+
+    The occasion finds the document; what was said is asked in the rest. Matched against one passage,
+    the occasion's words pull towards the passages that narrate the occasion instead."""
+    doc = _question_doc(question)
+    dropped: set[int] = set()
+    for token in doc:
+        # "When Blair talks about everyone being better off, ...": a clause about what is said is the topic.
+        clause = token.dep_ == "advcl" and token.lower_ not in _TALK_FORMS and any(c.dep_ in ("mark", "advmod") and c.lower_ in _OCCASION_MARKS for c in token.children)
+        setting = token.dep_ == "prep" and (token.lower_ in _OCCASION_PREPOSITIONS or (token.i == 0 and token.lower_ in ("at", "in")))
+        if clause or setting:
+            dropped.update(t.i for t in token.subtree)
+    if not dropped or len(dropped) == len(doc):
+        return None
+    kept = [t for t in doc if t.i not in dropped]
+    core = re.sub(r"\s+([?.!,;:])", r"\1", "".join(t.text_with_ws for t in kept)).strip(" ,")
+    return core if any(t.is_alpha for t in kept) else None

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from . import features as features_module
+from . import lexical as lexical_module
 from . import query as query_module
 from . import speech_parse as speech_parse_module
 from .errors import PolicybotError
@@ -80,7 +81,7 @@ class Record:
 def code_version() -> str:
     """Changes whenever candidate generation or question parsing changes: the cache is then rebuilt."""
     digest = hashlib.sha1()
-    for module in (features_module, query_module, speech_parse_module):
+    for module in (features_module, lexical_module, query_module, speech_parse_module):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:12]
 

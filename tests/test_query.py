@@ -157,3 +157,49 @@ def test_a_role_is_also_looked_for_in_its_other_wordings():
     assert "Scottish conservative leader" in role_variants("Scottish Tory leader")
     assert "liberal democrat spokesman" in role_variants("Lib Dem spokesman")
     assert role_variants("health minister") == ["health minister"]
+
+
+def test_the_occasion_a_question_names_is_set_aside_from_what_it_asks():
+    parsed = ask("What did Mr Straw say about embassies when he visited Lagos?")
+    assert parsed.speaker_key == "straw" and parsed.core == "What did Mr Straw say about embassies?"
+    from retrieval.query import core_query_text
+
+    assert "Lagos" not in core_query_text(parsed) and "Lagos" in query_text(parsed)
+    assert ask("What was Obama's message to children after the school shooting?").core == "What was Obama's message to children?"
+    assert ask("At the vigil, did Obama think the country was doing enough?").core.startswith("did Obama think")
+    # a clause about what is said, a "before" that is part of the topic, and an occasion with nothing else asked
+    assert ask("When Straw talks about reform, does he mean the Lords?").core is None
+    assert ask("What did Howard say about deleting e-mails before the act comes in?").core is None
+    assert ask("What did Mr Howard say when ministers ruled out the change?").core is None
+    assert ask("What did Howard say about tax?").core is None
+
+
+def test_a_pronoun_subject_is_the_person_named_in_the_clause_before_it():
+    assert ask("When Straw talks about reform, does he mean the Lords?").speaker_key == "straw"
+    assert ask("What did he say about Iraq?").speaker is None
+
+
+def test_passive_topic_questions_ask_no_one_and_keep_acronyms():
+    parsed = ask("What has been said about how soon climate change could spiral out of control?")
+    assert parsed.speaker is None and parsed.role is None
+    assert topic_text(parsed) == "soon climate change could spiral out control?"
+    assert topic_text(ask("obama on WHO funding")) == "WHO funding"
+    assert topic_text(ask("According to Obama, why were US bases spared?")) == "US bases spared?"
+
+
+def test_chat_shorthand_is_spelled_out():
+    from retrieval.query import expand_shorthand
+
+    assert expand_shorthand("what did straw say abt 24 hr drinking w/ the govt") == "what did straw say about 24 hour drinking with the government"
+    assert expand_shorthand("US bases and HR rules") == "US bases and HR rules"
+    parsed = ask("what did straw say abt pub hrs")
+    assert parsed.speaker_key == "straw" and topic_text(parsed) == "pub hours"
+
+
+def test_a_spokesman_label_is_not_the_person_spoken_for():
+    from retrieval.query import name_key
+
+    assert name_key("Mr Blair's official spokesman") == ("spokesman", None)
+    assert name_key("Prime Minister Tony Blair official spokesman")[0] == "spokesman"
+    assert name_key("Mr Brown aides")[0] == "aides"
+    assert name_key("Tony Blair") == ("blair", "tony")
