@@ -38,7 +38,7 @@ FEATURES: tuple[str, ...] = (
     "statement",  # someone's words, direct or reported, rather than narration
     "direct",  # the speaker's own words
     "speaker",  # the passage's speaker is the asked person
-    "names_asked",  # the passage's text or title names the asked person (attribution may have missed it)
+    "names_asked",  # the passage is not the asked person's but its text names them (attribution may have missed it)
     "asks",  # the passage is itself a question
     "interviewer",  # the passage's speaker is an interviewer
     "after_question",  # the passage answers a question just before it: that question's similarity
@@ -167,8 +167,15 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)).astype(np.float32)
 
 
+# "..., you know?", "..., right?": a lower-case tag after the last comma asks nothing that the next words
+# answer ("..., Mr Blair?" names whom a real question is put to).
+_TAG_QUESTION = re.compile(r"[,—–-]\s*(?!(?:\S+\s+){0,2}(?:why|what|how|who|when|where|which)\b)(?:[a-z][\w'’]*\s+){0,2}[a-z][\w'’]*\?$")
+
+
 def asks(text: str) -> bool:
-    return text.rstrip().rstrip("\"”’')").endswith("?")
+    """The passage ends by asking something (not with a tag question)."""
+    end = text.rstrip().rstrip("\"”’')")
+    return end.endswith("?") and not _TAG_QUESTION.search(end)
 
 
 def _presence(gen: Generation, texts: list[str]):
@@ -260,7 +267,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
         "statement": modes > 0,
         "direct": modes == 2,
         "speaker": match,
-        "names_asked": _names_asked(gen, built, c, parsed),
+        "names_asked": _names_asked(gen, built, c, parsed) * (1 - match),
         "asks": built.asks[c],
         "interviewer": built.interviewer[c],
         "after_question": np.where(prev_asks, gen.embeddings[prev] @ query_vector, 0.0),

@@ -192,6 +192,30 @@ def test_a_rhetorical_question_in_a_speech_hands_its_place_to_the_answer(make_en
     _verbatim(engine, answer)
 
 
+TAGGED_SPEECH = """President: Jane Roe
+
+Thank you all for coming.
+
+We are cutting the deficit every year, and we will balance the federal budget by 2030, you know?
+
+That's not to say it will be easy. I want to thank the governors who joined us today.
+"""
+
+
+def test_a_tag_question_keeps_its_place_instead_of_handing_it_to_the_next_words():
+    from retrieval.features import asks
+
+    assert asks("Some people ask me, why not just give everyone an amnesty today?") and asks("Is that fair, Mr Blair?")
+    assert asks("Well, why not?") and not asks("We will balance the budget, you know?") and not asks("That is the plan, isn't it?")
+
+
+def test_a_speakers_tag_question_is_quoted_itself(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2007-05-01-roe-budget-speech.txt", TAGGED_SPEECH)
+    answer = engine.ask("What did Jane Roe say about balancing the budget?")
+    assert "balance the federal budget" in answer.quotes[0].text
+    _verbatim(engine, answer)
+
+
 SCHOOL_MEALS = """---
 title: Junk food to be banned from school canteens
 outlet: Example Gazette
