@@ -108,7 +108,8 @@ _ORG_HEADS = frozenset(
     company corporation bank service services board network alliance coalition league forum
     centre center organisation organization unit team executive government assembly parliament
     court police newspaper examiner times post journal herald telegraph guardian news bbc itv
-    house congress senate administration chamber club church movement""".split()
+    house congress senate administration chamber club church movement college university academy
+    fellowship""".split()
 )
 _OFFICES = frozenset("president secretary minister chancellor senator governor mayor premier ambassador".split())
 _DISTINCT_ROLE = frozenset("vice deputy shadow former junior assistant first acting".split())
@@ -191,19 +192,27 @@ def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
 
     The name is whatever follows the last role word; leading stop words are dropped.
     """
-    toks = [_clean_tok(t) for t in tokens if t]
+    raw = [t for t in tokens if t]
+    owner = [t.endswith(("'s", "’s", "s'", "s’")) for t in raw]
+    toks = [_clean_tok(t) for t in raw]
     while len(toks) > 1 and toks[-1].rstrip(".").upper() in _POSTNOMINALS:
-        toks = toks[:-1]
+        toks, owner = toks[:-1], owner[:-1]
     definite = False
     while toks and toks[0].lower() in _STOP and toks[0].lower() not in _HONORIFICS:
         if toks[0].lower() == "the":
             definite = True
-        toks = toks[1:]
+        toks, owner = toks[1:], owner[1:]
     last_role = -1
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if _is_role(t, nxt):
             last_role = i
+        elif (owner[i] or t.lower() in _ORG_HEADS) and len(toks) - i > 2 and toks[i + 1].lower() not in _STOP | _PREPS:
+            # "Amnesty International's Jan Shaw", "Victims of Crime Trust Norman Brennan": the body
+            # ends where the person's name begins
+            last_role = i
+    if any(owner[:-1]) and len(toks) - max(i for i, o in enumerate(owner[:-1]) if o) == 2 and toks[-1][:1].isupper() and not _is_role(toks[-1], None):
+        return toks[:-1], [], definite  # "Brown's Britain": someone's thing (a book's title), not a person
     if last_role == len(toks) - 1 and len(toks) >= 2 and toks[-1][:1].isupper():
         # "Sir Andrew Green", "Karen Chair": a first name before the role word makes it a surname
         j = len(toks) - 2
@@ -213,6 +222,10 @@ def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
             last_role = j
     roles = toks[: last_role + 1]
     name = [t for t in toks[last_role + 1 :] if t.lower() not in _HONORIFICS]
+    if "of" in name[1:-1] and name[0].lower() not in _TITLES_KEPT and not any(t.lower() in _ORG_HEADS for t in name[: name.index("of")]):
+        # "President Musharraf of Pakistan", "Laura Brownlees of Save the Children": a place or a
+        # body after the name; only a peer's title ("Lord Kinnock of Bedwellty") keeps it
+        name = name[: name.index("of")]
     return roles, name, definite
 
 
@@ -339,8 +352,8 @@ class _People:
         for form in self.forms.get(key, ()):
             if want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
                 best = form
-        if best is None and len(name) >= 2 and name[0].lower() in _TITLES_KEPT:
-            # "Sir Alan" -> "Sir Alan Budd"
+        if (best is None or len(best) <= len(name)) and len(name) >= 2 and name[0].lower() in _TITLES_KEPT:
+            # "Sir Alan" -> "Sir Alan Budd": a knight is called by his first name
             for forms in self.forms.values():
                 for form in forms:
                     if len(form) > len(name) and want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
@@ -532,6 +545,8 @@ def _subject_before(masked: str, vpos: int) -> _Ref | None:
             return None
     t = toks[i]
     if t.lower() in _PRONOUNS:
+        if i > 0 and toks[i - 1].lower() in ("which", "whom"):
+            return None  # "The allegations, which he has denied, ...": he spoke of the noun, not the sentence
         # "he said" but not "... so he said" inside a subordinate? good enough
         return _Ref("pron", t.lower(), True)
     if not (t[0].isalpha()):
@@ -560,7 +575,9 @@ def _subject_before(masked: str, vpos: int) -> _Ref | None:
         phrase = _strip_det(np)
         if phrase:
             return _Ref("desc", " ".join(phrase + [toks[j - 2]]), True)
-    if j >= 1 and toks[j - 1].lower() in _PREPS:
+    if len(np) > 1 and np[0].lower() in _TIME_WORDS:
+        np, j = np[1:], j + 1  # "In a statement on Wednesday Lord Woolf said": the preposition took the day
+    elif j >= 1 and toks[j - 1].lower() in _PREPS:
         return None  # "a letter sent to X said": X is not the subject
     ref = _np_ref(np)
     # "Colin Smith, Anytown Residents Association, said" -> the person
@@ -599,6 +616,25 @@ def _subject_after(masked: str, pos: int, end: int) -> _Ref | None:
     return _np_ref(np)
 
 
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+_AFTER_INVERSION = _PREPS | frozenset("who whose which when as after before while adding and but yesterday today last this".split())
+
+
+def _clause_follows(masked: str, pos: int, ref: _Ref) -> bool:
+    """Whether "said X" goes on with X's own verb ("The book said Tony Blair felt..."): X is then the
+    subject of what was said, not the speaker of an inversion ("...," said Mr Blair, "...")."""
+    toks = _TOKEN_RE.findall(masked, pos, min(len(masked), pos + 200))
+    words = ref.value.split()
+    i = 0
+    while i < len(toks) and toks[i].rstrip(".") != words[-1].rstrip("."):
+        i += 1
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is not None and nxt[:1].islower() and nxt.lower() not in _AFTER_INVERSION
+
+
 def _find_ref(masked: str) -> _Ref | None:
     n = len(masked)
     for m in _VERB_RE.finditer(masked):
@@ -611,7 +647,7 @@ def _find_ref(masked: str) -> _Ref | None:
                 k -= 1
             if k < 0 or masked[k] in ",”\"":
                 ref = _subject_after(masked, m.end(), n)
-                if ref is not None and ref.kind != "pron":
+                if ref is not None and ref.kind != "pron" and not _clause_follows(masked, m.end(), ref):
                     return ref
     m = _ACCORDING_RE.search(masked)
     if m:
@@ -649,6 +685,34 @@ class _Parses:
         return self.done[k].subject
 
 
+def _office_holder(words: list[str], of: tuple[str, ...]) -> _Ref | None:
+    """The person named at the end of an office's "of" phrase: "Shadow leader of the Commons Oliver Heald",
+    "Association of Chief Police Officers president Chris Fox". Not one spoken for: "a spokesman for
+    Michael Howard" is the spokesman."""
+    if not of or not words or _clean_tok(words[-1]).lower() in ("friend", "friends", "ally", "allies"):
+        return None
+    tail = list(of[1:])
+    if words[-1].lower() in _SOURCE_HEADS and not (tail and tail[0][:1].islower() and tail[0].lower() != "the"):
+        return None  # "a spokesman for Michael Howard" speaks for him; "spokesman for sport Hugh Robertson" holds a brief
+    while tail and tail[-1].rstrip(".").upper() in _POSTNOMINALS:
+        tail.pop()
+    start = len(tail)
+    while start > 0 and tail[start - 1][:1].isupper():
+        start -= 1
+    run = tail[start:]
+    if len(run) < 3 and not (run and start > 0 and tail[start - 1].lower() not in ("the", "of", "for", "and")):
+        return None  # "leader of the House", "Minister for Children": the office alone
+    roles, name, _definite = _split_chain(run)
+    head = _clean_tok(words[-1]).lower()
+    if not (head in _ROLE_WORDS or head in _PERSON_NOUNS or (head in _ORG_HEADS and roles)):
+        return None  # "Brad Adams, from Human Rights Watch": a person already, and the body is theirs
+    if len(name) > 2 and not roles:
+        name = name[-2:]  # "of the Commons Oliver Heald": the body's words come first
+    if len(name) < 2 or not _looks_like_name(name) or _clean_tok(name[-1]).lower() in _ORG_HEADS or any(w.isupper() for w in name):
+        return None
+    return _Ref("name", " ".join(name), True, name)
+
+
 def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     """A parsed subject as a speaker reference: a name beside a role wins, and the pair is remembered."""
     if phrase.pronoun:
@@ -659,10 +723,22 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
         return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
     if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
         return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
+    holder = None if phrase.appositives else _office_holder(words, phrase.of)
+    if holder is not None:
+        people.roles.append((" ".join(w.lower() for w in words + list(phrase.of[: -len(holder.name or [])])), people.canonical(holder.name or [])))
+        return holder
     if phrase.of and phrase.of[-1].lower() in _PERSON_NOUNS and words[-1].lower() not in _PERSON_NOUNS:
         # a misattached head: "A Department [for Education and Skills spokeswoman]"
         words, phrase = words + list(phrase.of), Phrase(tuple(words + list(phrase.of)), appositives=phrase.appositives)
+    owned = words[phrase.owner :] if 0 < phrase.owner < len(words) else []
+    if len(owned) == 1 and owned[0][:1].isupper() and not _is_role(owned[0], None):
+        return _Ref("desc", " ".join(words[: phrase.owner]) + "'s " + owned[0], False)  # "Brown's Britain": someone's thing (a book), not a person
     ref = _np_ref(words)
+    if len(owned) >= 2 and (ref is None or ref.kind != "role"):
+        # "Amnesty International's Jan Shaw": the name begins after the possessor
+        named = _np_ref(owned)
+        if named is not None and named.kind == "name":
+            ref = named
     if (ref is None or ref.kind == "desc") and words and words[-1][:1].isupper():
         # "North Devon landowner Giles Bradshaw": the name is the capitalised run after the last lower-case word
         tail = len(words)
@@ -672,6 +748,12 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
             named = _np_ref(words[tail:])
             if named is not None and named.kind == "name":
                 ref = named
+    if ref is not None and ref.kind == "desc" and not ref.person and phrase.of[:1] == ("of",) and len(phrase.of) > 1:
+        body = [w for w in phrase.of[1:] if w.lower() not in ("the", "a", "an")]
+        if len(body) > 1 and body[-1].isupper():
+            body = body[:-1]  # "(ADSS)"
+        if body and all(w[:1].isupper() or w in _CONNECT or w == "and" for w in body):
+            ref = _Ref("desc", " ".join([ref.value, "of"] + body), False)  # "the Association of Directors of Social Services"
     for appositive in phrase.appositives:
         other = _np_ref(list(appositive))
         if other is None:

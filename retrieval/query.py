@@ -67,6 +67,10 @@ def name_key(name: str | None) -> tuple[str | None, str | None]:
         return None, None
     words = [w.strip(".,'’\"") for w in re.split(r"\s+", name) if w.strip(".,'’\"")]
     words = [re.sub(r"(?:'s|’s)$", "", w) for w in words]
+    if "of" in words[1:-1]:
+        named = [w for w in words[: words.index("of")] if w[:1].isupper() and w.lower() not in _ROLE_WORDS and w.lower() not in _TITLES]
+        if named and not any(w.lower() in _BODY_WORDS for w in words):
+            words = words[: words.index("of")]  # "Lord Kinnock of Bedwellty" is Kinnock; "Bishop of Winchester" keeps its place
     if len(words) > 1 and words[-1].lower() in _SPEAKING_FOR:
         return words[-1].lower(), None  # "Mr Blair's official spokesman" speaks for Blair; his words are not Blair's
     if any(w[:1].isupper() for w in words):

@@ -65,6 +65,7 @@ class Phrase:
     appositives: tuple[tuple[str, ...], ...] = ()  # "Karen March, the shadow housing secretary," -> the role
     of: tuple[str, ...] = ()  # "a spokesman for the Home Office" -> ("for", "the", "Home", "Office")
     possessive: bool = False  # "London's Evening Standard": a place's or person's something, not a person
+    owner: int = 0  # how many of `words` name the possessor: 2 in "Amnesty International's Jan Shaw"
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
             continue  # "why she thinks doctors leave" inside another clause reports nobody
         if tok.lower_ in _WEAK_FORMS and tok.dep_ not in ("ROOT", "conj", "relcl"):
             continue  # "help Estland defend itself": acting, not speaking, unless it is the sentence's verb
+        if tok.dep_ == "relcl" and not any(c.dep_ in _SUBJECT_DEPS and c.lower_ in ("who", "that") for c in tok.children):
+            continue  # "The allegations, which he has denied, are...": what he denied is the noun, not the sentence
         if tok.dep_ == "xcomp":
             continue  # "help Taiwan defend itself", "refused to say": no statement made
         if any(c.lower_ in ("why", "how", "whether", "if") and c.dep_ in ("advmod", "mark") for c in tok.children):
@@ -174,12 +177,32 @@ def _phrase(head) -> Phrase:
     of: tuple[str, ...] = ()
     for child in head.rights:
         if child.dep_ == "appos":
-            appositives.append(_words([t for t in child.subtree if not _in_clause(t, child)]))
+            appositives.append(_appositive([t for t in child.subtree if not _in_clause(t, child)]))
         elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
             of = _words(list(child.subtree))
     # a poss chain ("The Scottish National Party's parliamentary leader") is kept in `words`
-    possessive = any(t.dep_ == "case" for t in left)
-    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=possessive)
+    cases = [t for t in left if _possessive(t)]
+    owner = len(_words([t for t in left if t.i < cases[-1].i])) if cases else 0
+    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=bool(cases), owner=owner)
+
+
+def _possessive(tok) -> bool:
+    """A possessive "'s", or "'" after a plural ("the Lawyers' Christian Fellowship"), not the "'" of "O' Neill"."""
+    if tok.dep_ != "case":
+        return False
+    return tok.lower_ in ("'s", "’s") or (tok.text in ("'", "’") and tok.i > 0 and tok.doc[tok.i - 1].lower_.endswith("s"))
+
+
+def _appositive(tokens) -> tuple[str, ...]:
+    """An appositive's words; one that is someone's named thing ("the book, Brown's Britain,") gives none,
+    and a name after a possessor keeps only the name ("Amnesty International's Jan Shaw")."""
+    cases = [t for t in tokens if _possessive(t)]
+    if not cases:
+        return _words(tokens)
+    owned = _words([t for t in tokens if t.i > cases[-1].i])
+    if len(owned) == 1 and owned[0][:1].isupper():
+        return ()
+    return owned if len(owned) >= 2 and all(w[:1].isupper() for w in owned) else _words(tokens)
 
 
 def _words(tokens) -> tuple[str, ...]:

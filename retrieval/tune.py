@@ -20,6 +20,7 @@ from . import features as features_module
 from . import lexical as lexical_module
 from . import query as query_module
 from . import speech_parse as speech_parse_module
+from .chunking import CHUNKER_VERSION
 from .errors import PolicybotError
 from .evaluate import EvalReport, EvalRow, load_rows, score, span_hits
 from .features import FEATURES, QUESTION_FEATURES, CandidateSet, candidates
@@ -83,6 +84,7 @@ def code_version() -> str:
     digest = hashlib.sha1()
     for module in (features_module, lexical_module, query_module, speech_parse_module):
         digest.update(Path(module.__file__).read_bytes())
+    digest.update(CHUNKER_VERSION.encode())  # passages and their speakers come from the index
     return digest.hexdigest()[:12]
 
 

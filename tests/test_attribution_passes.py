@@ -169,3 +169,76 @@ def test_a_turn_that_quotes_someone_it_names_gives_them_the_quoted_words():
     assert who(rows, "The bill cannot pass") == Attribution("Sam Keller", "direct")
     assert who(rows, "Why would we talk") == Attribution("Sam Keller", "direct")
     assert who(rows, "here is how I answered") == Attribution("Jane Dawes", "direct")
+
+
+def test_a_name_after_a_bodys_possessive_is_the_person_alone():
+    rows = read(
+        "The reforms were published on Monday.\n\n"
+        "Shelter Watch's Dana Okafor said the change was \"long overdue\".\n\n"
+        '"This scandal must stop," the Housing Forum\'s Ravi Mehta said.'
+    )
+    assert who(rows, "long overdue") == Attribution("Dana Okafor", "reported")
+    assert who(rows, "scandal must stop") == Attribution("Ravi Mehta", "direct")
+
+
+def test_someones_named_thing_is_not_a_person():
+    rows = read(
+        "A new book, Hale's Kingdom, says the minister broke a promise.\n\n"
+        "The book, Hale's Kingdom, said Tom Ashdown felt betrayed by the vote."
+    )
+    for _sentence, attribution in rows:
+        assert attribution.speaker not in ("Hale Kingdom", "Kingdom", "Tom Ashdown")
+
+
+def test_the_holder_named_at_the_end_of_an_office_is_the_speaker():
+    rows = read(
+        "Ministers defended the plan.\n\n"
+        'Shadow leader of the Commons Alan Pryce said: "This is a waste of money."\n\n'
+        'Chairman of the Rural Affairs Committee Jean Tapper MP, said: "The policy is alarming."\n\n'
+        "Association of Harbour Masters president Colin Dray said the rules did not go far enough.\n\n"
+        'A spokesman for Jean Tapper said: "She stands by every word."'
+    )
+    assert who(rows, "waste of money") == Attribution("Alan Pryce", "direct")
+    assert who(rows, "policy is alarming").speaker == "Jean Tapper"
+    assert who(rows, "did not go far enough") == Attribution("Colin Dray", "reported")
+    assert who(rows, "stands by every word").speaker != "Jean Tapper"  # a spokesman speaks for her
+
+
+def test_a_place_after_a_name_is_not_part_of_it():
+    rows = read(
+        "Hiding women away is a backward view, President Karimov of Uzbekistan has said.\n\n"
+        "Lena Ortiz of Save the Harbours said there were grave concerns."
+    )
+    assert who(rows, "backward view").speaker == "Karimov"
+    assert who(rows, "grave concerns") == Attribution("Lena Ortiz", "reported")
+
+
+def test_a_speech_verb_in_a_relative_clause_reports_the_noun_not_the_sentence():
+    rows = read(
+        'Mr Dunmore, the home secretary, resigned on Friday. "I have done nothing wrong," he said.\n\n'
+        "The allegations, which he has denied, are being investigated by Sir Alan Budd."
+    )
+    assert who(rows, "nothing wrong") == Attribution("Dunmore", "direct")
+    assert who(rows, "being investigated").speaker is None
+
+
+def test_a_name_after_said_that_starts_a_clause_is_not_an_inverted_speaker():
+    rows = read("The report was leaked. A majority, 52%, said Chancellor Tom Ashdown had done a good job.")
+    assert who(rows, "good job").speaker != "Tom Ashdown"
+
+
+def test_a_day_after_a_preposition_leaves_the_speaker_named():
+    rows = read(
+        "The council changed its guidance.\n\n"
+        'In a statement issued on Wednesday Lord Penrose said: "I have no doubt the guidelines are better."'
+    )
+    assert who(rows, "no doubt") == Attribution("Lord Penrose", "direct")
+
+
+def test_a_knight_called_by_his_first_name_is_the_knight_named_before():
+    rows = read(
+        'Poorer students "hardly changed at all", said its chief executive, Sir Rupert Vale.\n\n'
+        'Sir Rupert said the report highlighted the divisions. He added: "It starts at primary school."'
+    )
+    assert who(rows, "highlighted the divisions") == Attribution("Sir Rupert Vale", "reported")
+    assert who(rows, "primary school") == Attribution("Sir Rupert Vale", "direct")

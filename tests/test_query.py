@@ -203,3 +203,11 @@ def test_a_spokesman_label_is_not_the_person_spoken_for():
     assert name_key("Prime Minister Tony Blair official spokesman")[0] == "spokesman"
     assert name_key("Mr Brown aides")[0] == "aides"
     assert name_key("Tony Blair") == ("blair", "tony")
+
+
+def test_name_key_of_a_peer_and_of_a_name_with_a_place():
+    from retrieval.query import name_key
+
+    assert name_key("Lord Kinnock of Bedwellty")[0] == "kinnock"
+    assert name_key("Musharraf of Pakistan")[0] == "musharraf"
+    assert name_key("Bishop of Winchester")[0] == "winchester"  # an office of a place: the place names it
