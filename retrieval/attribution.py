@@ -68,7 +68,7 @@ _STOP = frozenset(
     """but and or so yet however meanwhile now then also in on at of for to from by with
     speaking writing asked when while after before yesterday today tonight last earlier later
     this that these those it he she they we i a an the his her their its our my if as both
-    instead indeed although though because since until unless why what how who where there
+    instead indeed although though because since until unless why what how who where there neither either
     here thus still even only not no yes well oh mr mrs ms dr miss prof professor
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december
