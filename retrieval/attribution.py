@@ -468,6 +468,8 @@ def _np_ref(toks: list[str]) -> _Ref | None:
         return None
     if len(toks) == 1 and toks[0].lower() in _PRONOUNS:
         return _Ref("pron", toks[0].lower(), True)
+    if toks[0].lower() in ("any", "every", "each", "no"):
+        return None  # "as any American ... will tell you": anyone, so no one
     toks = [t[:-1] if t.endswith(".") and len(t) > 2 and t[:-1].lower() not in _HONORIFICS else t for t in toks]
     head = toks[-1]
     if head in _CAP_GROUPS:
@@ -792,13 +794,16 @@ def _explicit_ref(parsed: Parsed | None, masked: str, people: "_People") -> _Ref
 
 
 
-def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Parses, people: "_People", recent: list[str]) -> str | None:
+def _antecedent(
+    k: int, pronoun: str, speakers, person_flag, frac, parsed: _Parses, people: "_People", recent: list[str], speaking: str | None = None
+) -> str | None:
     """Pass 3: the person "he" or "she" means. The subject of the sentence just before is the likeliest,
     speech verb or not ('Prof Etzioni criticises the US ... "This is like ...," he says.'); when that
     subject is a person we cannot name ("the first minister"), unknown. Else the last speaker who may
     have that gender, else the last person of that gender named a few sentences before. A person the
     article gives the other gender ("Mr", "Mrs") is never chosen; "she" needs a woman the article
-    marks as one, since most people it does not mark are men in this genre."""
+    marks as one, since most people it does not mark are men in this genre. In a transcript, "he" is never
+    the one `speaking`."""
     want = "m" if pronoun == "he" else "f"
     allowed = (want, None) if want == "m" else (want,)
 
@@ -820,11 +825,11 @@ def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Pars
                 elif ref is not None and ref.kind == "desc" and ref.person:
                     # "a spokesman for the Home Office ... He said": an unnamed source stays its description
                     candidate = ref.value if ref.value.split()[-1].lower() in _SOURCE_HEADS else _resolve_role(ref.value, people, [])
-        if candidate is not None and people.gender(candidate) in (want, None):
+        if candidate is not None and candidate != speaking and people.gender(candidate) in (want, None):
             return candidate
         if subject_is_person and candidate is None:
             return None
-    spoke = next((p for p in reversed(recent) if people.gender(p) in allowed), None)
+    spoke = next((p for p in reversed(recent) if p != speaking and people.gender(p) in allowed), None)
     if spoke is not None:
         return spoke
     here = parsed.sentences[k].start
@@ -833,7 +838,7 @@ def _antecedent(k: int, pronoun: str, speakers, person_flag, frac, parsed: _Pars
             continue
         if here - offset > 600:
             break
-        if people.gender(name[-1]) == want:
+        if people.gender(name[-1]) == want and people.canonical(name) != speaking:
             return people.canonical(name)
     return None
 
@@ -845,6 +850,9 @@ def _quotes_someone_else(k, who, modes, final, refs, frac, link, quoting) -> boo
         return False
     ref = refs[k]
     if ref is not None:
+        # a speaker never calls themself "he": '"What we face," he wrote, "..."' quotes the man named before
+        if ref.kind == "pron" and ref.value in ("he", "she"):
+            return frac[k] > 0 and len(final[k].split()) >= 2  # a person the speech named in full
         return ref.kind == "name" and frac[k] > 0
     return bool(link[k]) and k > 0 and quoting[k - 1] and final[k] == final[k - 1]
 
@@ -1233,7 +1241,8 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             sp = people.canonical(ref.name or ref.value.split())
         elif ref.kind == "pron":
             if ref.value in ("he", "she"):
-                sp = _antecedent(k, ref.value, speakers, person_flag, frac, parsed, people, recent_persons)
+                speaking = (label_speaker or default_speaker) if transcript else None
+                sp = _antecedent(k, ref.value, speakers, person_flag, frac, parsed, people, recent_persons, speaking)
             elif ref.value in ("they", "it"):
                 sp = last_group
             elif ref.value in ("i", "we") and default_speaker:

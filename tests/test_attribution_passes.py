@@ -242,3 +242,22 @@ def test_a_knight_called_by_his_first_name_is_the_knight_named_before():
     )
     assert who(rows, "highlighted the divisions") == Attribution("Sir Rupert Vale", "reported")
     assert who(rows, "primary school") == Attribution("Sir Rupert Vale", "direct")
+
+
+def test_in_a_speech_he_is_someone_the_speaker_named_never_the_speaker():
+    rows = read(
+        'Thank you all for coming. Last week Senator Tom Reed said: "We must act on this bill."\n\n'
+        'I agree. "What we face," he wrote to me, "is above all a moral issue."\n\n'
+        "I agree with him, and we will pass it.",
+        default_speaker="Ann Vale",
+    )
+    assert who(rows, "moral issue").speaker == "Tom Reed"
+    assert who(rows, "we will pass it") == Attribution("Ann Vale", "direct")
+
+
+def test_anyone_is_no_one_in_particular():
+    rows = read(
+        'Now, as any American who is still looking for work will tell you, "we are not out of the woods."',
+        default_speaker="Ann Vale",
+    )
+    assert who(rows, "out of the woods") == Attribution("Ann Vale", "direct")
