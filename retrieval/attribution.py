@@ -462,13 +462,16 @@ class _Ref:
         self.name = name
 
 
+_ANYONE = frozenset("any every each no".split())
+
+
 def _np_ref(toks: list[str]) -> _Ref | None:
     """Classify a noun phrase (list of tokens) as a speaker reference."""
     if not toks:
         return None
     if len(toks) == 1 and toks[0].lower() in _PRONOUNS:
         return _Ref("pron", toks[0].lower(), True)
-    if toks[0].lower() in ("any", "every", "each", "no"):
+    if toks[0].lower() in _ANYONE:
         return None  # "as any American ... will tell you": anyone, so no one
     toks = [t[:-1] if t.endswith(".") and len(t) > 2 and t[:-1].lower() not in _HONORIFICS else t for t in toks]
     head = toks[-1]
@@ -720,6 +723,8 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if phrase.pronoun:
         return _Ref("pron", phrase.words[0].lower(), True)
     words = list(phrase.words)
+    if words and words[0].lower() in _ANYONE:
+        return None
     if len(words) == 2 and words[0].lower().rstrip(".") in _GENDERED_TITLES and people.genders.get(_clean_tok(words[1]).lower()) == "?":
         # "Mrs Howard" where the article also has a "Mr Howard": not his full name
         return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
