@@ -268,7 +268,7 @@ def tune(
     sets: list[str] = typer.Option(..., "--set", help="QUESTIONS.jsonl=CORPUS_DIR; repeat for more sets."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the parameters [default: POLICYBOT_PARAMS or .policybot/params.json]"),
     cv: int = typer.Option(0, "--cv", min=0, help="Also print K-fold cross-validated figures, grouped by document (0: none)."),
-    select: bool = typer.Option(False, "--select", help="Choose the speaker filter and rules, and keep only the ranking and abstention features whose removal lowers the cross-validated figures."),
+    select: bool = typer.Option(False, "--select", help="Choose the speaker filter and rules, and keep only the ranking features whose removal lowers the cross-validated figures (the abstainer keeps all of its features)."),
     check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
     cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
     index_root: Path = typer.Option(Path(".policybot/tune-index"), "--index-root", help="One index per corpus under this directory."),
@@ -295,7 +295,7 @@ def tune(
         base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say)
         base = t.choose_rules(records, gens, base, max(cv, 5), log_step=say)
         current = load_params(params_path(settings))  # the parameters in use: a second start for the search
-        starts = ((t.FEATURES, t.QUESTION_FEATURES), (current.ranker.features, current.abstainer.features))
+        starts = (t.FEATURES, current.ranker.features)
         kept, abstain_kept = t.select_features(records, gens, base, max(cv, 5), log_step=say, starts=starts)
         rules = [r for r in t.RULES if getattr(base, r)]
         say(f"speaker filter: {base.speaker_filter}; rules kept: {', '.join(rules) or 'none'}; features kept: {', '.join(kept)}; "

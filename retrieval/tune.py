@@ -326,25 +326,25 @@ def _eliminate(start: tuple[str, ...], value, label: str, log_step) -> tuple[tup
 
 def select_features(
     records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, c: float = DEFAULT_C,
-    log_step=lambda m: None, starts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ((FEATURES, QUESTION_FEATURES),),
+    log_step=lambda m: None, starts: tuple[tuple[str, ...], ...] = (FEATURES,),
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The ranking features, then the abstainer's question features, each kept only if the cross-validated
-    `objective` says so (backward elimination; abstention is refitted in every trial, since the abstainer
-    reads the ranker's best answer). Elimination is greedy, so it runs from each of `starts` (every feature,
-    and the features of the parameters in use) and the better end wins: re-running on the same data finds
-    the same parameters again."""
+    """The ranking features kept only if the cross-validated `objective` says so (backward elimination, the
+    abstainer refitted in every trial, since it reads the ranker's best answer). Elimination is greedy, so it
+    runs from each of `starts` (every feature, and the features of the parameters in use) and the better end
+    wins: re-running on the same data finds the same parameters again.
+
+    The abstainer keeps every question feature. Choosing among them on a few dozen unanswerable questions
+    overfits: in nested cross-validation (the whole selection rerun inside each outer fold) eliminating them
+    too lowered the objective on unseen questions, while eliminating ranking features alone raised it."""
     ends = []
-    for ranking_start, abstain_start in dict.fromkeys(starts):
-        ranking, _ = _eliminate(
-            ranking_start, lambda kept: objective(cross_validate(records, gens, folds, kept, abstain_start, base, c)), "ranker", log_step
+    for start in dict.fromkeys(starts):
+        ranking, value = _eliminate(
+            start, lambda kept: objective(cross_validate(records, gens, folds, kept, QUESTION_FEATURES, base, c)), "ranker", log_step
         )
-        abstaining, value = _eliminate(
-            abstain_start, lambda kept: objective(cross_validate(records, gens, folds, ranking, kept, base, c)), "abstainer", log_step
-        )
-        ends.append((value, ranking, abstaining))
-    value, ranking, abstaining = max(ends, key=lambda e: e[0])
+        ends.append((value, ranking))
+    value, ranking = max(ends, key=lambda e: e[0])
     log_step(f"kept: {value:.3f}")
-    return ranking, abstaining
+    return ranking, QUESTION_FEATURES
 
 
 # ---- the command ---------------------------------------------------------------------------
