@@ -548,6 +548,8 @@ def _subject_before(masked: str, vpos: int) -> _Ref | None:
             i -= 1
         if i < 0:
             return None
+    if toks[i].rstrip(".").upper() in _POSTNOMINALS and i >= 2 and toks[i - 1] == ",":
+        i -= 2  # "Judge Richard Mawrey, QC told": the letters after his name, not a speaker
     t = toks[i]
     if t.lower() in _PRONOUNS:
         if i > 0 and toks[i - 1].lower() in ("which", "whom"):
@@ -723,8 +725,8 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if phrase.pronoun:
         return _Ref("pron", phrase.words[0].lower(), True)
     words = list(phrase.words)
-    if words and words[0].lower() in _ANYONE:
-        return None
+    if words and (words[0].lower() in _ANYONE or all(w.rstrip(".").upper() in _POSTNOMINALS for w in words)):
+        return None  # "any American"; "QC" parsed apart from the name it follows
     if len(words) == 2 and words[0].lower().rstrip(".") in _GENDERED_TITLES and people.genders.get(_clean_tok(words[1]).lower()) == "?":
         # "Mrs Howard" where the article also has a "Mr Howard": not his full name
         return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
@@ -794,6 +796,8 @@ def _explicit_ref(parsed: Parsed | None, masked: str, people: "_People") -> _Ref
         ref = _phrase_ref(parsed.speaker, people)
         if ref is not None:
             return ref
+    if parsed is not None and parsed.passive and _ACCORDING_RE.search(masked) is None:
+        return None  # "Police found the trio ..., the hearing was told": told by whom, the sentence does not say
     # the parser found no subject ("according to X", a verbless attribution): the rules' reading
     return _find_ref(masked)
 

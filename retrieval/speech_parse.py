@@ -56,6 +56,9 @@ _SUBJECT_DEPS = frozenset({"nsubj"})
 _NP_LEFT_DEPS = frozenset({"det", "compound", "amod", "nmod", "poss", "case", "nummod", "flat", "punct"})
 
 
+_PRONOUN_WORDS = frozenset("i you he she it we they this that which who what".split())
+
+
 @dataclass(frozen=True)
 class Phrase:
     """A noun phrase from the parse: its words, and what the sentence says about it beside them."""
@@ -73,6 +76,7 @@ class Parsed:
     speaker: Phrase | None  # the subject of the sentence's first speech verb outside quotes
     subject: Phrase | None  # the subject of the main verb: who a later "he" most likely means
     speech_verb: bool = False  # a speech verb outside quotes was found, with or without a subject
+    passive: bool = False  # the sentence's own verb is a passive speech verb ("..., the hearing was told"): no speaker
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +104,9 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
     speaker: Phrase | None = None
     found_verb = False
+    passive = False
+    if any(_reported_to_a_body(tok) for tok in doc if tok.lower_ in SPEECH_FORMS and not _inside(tok.idx, quoted)):
+        return Parsed(speaker=None, subject=_main_subject(doc), speech_verb=True, passive=True)
     for tok in doc:
         if tok.lower_ not in SPEECH_FORMS or _inside(tok.idx, quoted):
             continue
@@ -122,7 +129,20 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
         if subj is not None:
             speaker = _phrase(subj)
             break
-    return Parsed(speaker=speaker, subject=_main_subject(doc), speech_verb=found_verb)
+    return Parsed(speaker=speaker, subject=_main_subject(doc), speech_verb=found_verb, passive=passive and speaker is None)
+
+
+def _reported_to_a_body(verb) -> bool:
+    """A closing passive report ("Police found the trio ..., the hearing was told."): the sentence is what
+    someone unnamed told the hearing. Not "Dr Fox was asked ...", which sets up his answer."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if verb.dep_ not in ("ROOT", "ccomp") or not subjects or not any(c.dep_ == "auxpass" for c in verb.children):
+        return False  # "..., which voters had been promised": a relative clause
+    first = min(t.i for t in subjects[0].subtree)
+    return (
+        first > 0 and verb.doc[first - 1].text == ","
+        and subjects[0].text[:1].islower() and subjects[0].lower_ not in _PRONOUN_WORDS
+    )
 
 
 def _subject_of(verb):

@@ -261,3 +261,22 @@ def test_anyone_is_no_one_in_particular():
         default_speaker="Ann Vale",
     )
     assert who(rows, "out of the woods") == Attribution("Ann Vale", "direct")
+
+
+def test_a_closing_passive_report_names_no_speaker():
+    rows = read(
+        "Three councillors were caught rigging votes, a court has heard.\n\n"
+        "Police found the trio handling unsealed postal ballots in a deserted warehouse in the city during a "
+        "late-night raid in June 2004, the hearing was told.\n\n"
+        'Dr Hale was asked if he would resign. "I will not," he said.'
+    )
+    assert who(rows, "unsealed postal ballots").speaker is None
+    assert who(rows, "I will not").speaker == "Hale"
+
+
+def test_letters_after_a_name_are_not_the_speaker():
+    from retrieval.attribution import _find_ref
+
+    # the rules' reading, used when the parse hangs "QC" apart from the name
+    ref = _find_ref("Deputy High Court Judge Richard Penhale, QC told the hearing the case was grave.")
+    assert ref is not None and ref.value == "Richard Penhale"
