@@ -63,6 +63,10 @@ _SKIP_BETWEEN = frozenset(
 
 _PRONOUNS = frozenset("he she they we i it".split())
 
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
 # leading words of a capitalised chain that are not part of a name
 _STOP = frozenset(
     """but and or so yet however meanwhile now then also in on at of for to from by with
@@ -70,10 +74,8 @@ _STOP = frozenset(
     this that these those it he she they we i a an the his her their its our my if as both
     instead indeed although though because since until unless why what how who where there neither either
     here thus still even only not no yes well oh mr mrs ms dr miss prof professor
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december
     tonight mostly among under over into during across against""".split()
-)
+) | _TIME_WORDS
 # kept as part of a person's name
 _TITLES_KEPT = frozenset("lord lady baroness baron sir dame prince princess king queen duke duchess earl viscount".split())
 _HONORIFICS = frozenset("mr mrs ms miss mx dr prof professor rev reverend fr mr. mrs. ms. dr. prof. rev. fr. hon hon.".split())
@@ -623,10 +625,6 @@ def _subject_after(masked: str, pos: int, end: int) -> _Ref | None:
     return _np_ref(np)
 
 
-_TIME_WORDS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december""".split()
-)
 _AFTER_INVERSION = _PREPS | frozenset("who whose which when as after before while adding and but yesterday today last this".split())
 
 
