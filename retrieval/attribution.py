@@ -690,10 +690,10 @@ class _Parses:
         return self.done[k].subject
 
 
-def _office_holder(words: list[str], of: tuple[str, ...]) -> _Ref | None:
-    """The person named at the end of an office's "of" phrase: "Shadow leader of the Commons Oliver Heald",
-    "Association of Chief Police Officers president Chris Fox". Not one spoken for: "a spokesman for
-    Michael Howard" is the spokesman."""
+def _office_holder(words: list[str], of: tuple[str, ...]) -> tuple[_Ref, str] | None:
+    """The person named at the end of an office's "of" phrase, and the office: "Shadow leader of the Commons
+    Oliver Heald", "Association of Chief Police Officers president Chris Fox". Not one spoken for: "a spokesman
+    for Michael Howard" is the spokesman."""
     if not of or not words or _clean_tok(words[-1]).lower() in ("friend", "friends", "ally", "allies"):
         return None
     tail = list(of[1:])
@@ -715,7 +715,8 @@ def _office_holder(words: list[str], of: tuple[str, ...]) -> _Ref | None:
         name = name[-2:]  # "of the Commons Oliver Heald": the body's words come first
     if len(name) < 2 or not _looks_like_name(name) or _clean_tok(name[-1]).lower() in _ORG_HEADS or any(w.isupper() for w in name):
         return None
-    return _Ref("name", " ".join(name), True, name)
+    office = words + list(of[: 1 + start + len(run) - len(name)])
+    return _Ref("name", " ".join(name), True, name), " ".join(w.lower() for w in office)
 
 
 def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
@@ -730,9 +731,10 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
         return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
     if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
         return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
-    holder = None if phrase.appositives else _office_holder(words, phrase.of)
-    if holder is not None:
-        people.roles.append((" ".join(w.lower() for w in words + list(phrase.of[: -len(holder.name or [])])), people.canonical(holder.name or [])))
+    held = None if phrase.appositives else _office_holder(words, phrase.of)
+    if held is not None:
+        holder, office = held
+        people.roles.append((office, people.canonical(holder.name or [])))
         return holder
     if phrase.of and phrase.of[-1].lower() in _PERSON_NOUNS and words[-1].lower() not in _PERSON_NOUNS:
         # a misattached head: "A Department [for Education and Skills spokeswoman]"

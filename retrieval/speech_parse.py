@@ -104,7 +104,6 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
     speaker: Phrase | None = None
     found_verb = False
-    passive = False
     if any(_reported_to_a_body(tok) for tok in doc if tok.lower_ in SPEECH_FORMS and not _inside(tok.idx, quoted)):
         return Parsed(speaker=None, subject=_main_subject(doc), speech_verb=True, passive=True)
     for tok in doc:
@@ -129,7 +128,7 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
         if subj is not None:
             speaker = _phrase(subj)
             break
-    return Parsed(speaker=speaker, subject=_main_subject(doc), speech_verb=found_verb, passive=passive and speaker is None)
+    return Parsed(speaker=speaker, subject=_main_subject(doc), speech_verb=found_verb)
 
 
 def _reported_to_a_body(verb) -> bool:

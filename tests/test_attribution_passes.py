@@ -204,6 +204,14 @@ def test_the_holder_named_at_the_end_of_an_office_is_the_speaker():
     assert who(rows, "stands by every word").speaker != "Jean Tapper"  # a spokesman speaks for her
 
 
+def test_the_office_is_split_from_its_holder_past_the_letters_after_the_name():
+    from retrieval.attribution import _office_holder
+
+    holder, office = _office_holder(["Chairman"], ("of", "the", "Rural", "Affairs", "Committee", "Jean", "Tapper", "MP"))
+    assert holder.value == "Jean Tapper"
+    assert office == "chairman of the rural affairs committee"
+
+
 def test_a_place_after_a_name_is_not_part_of_it():
     rows = read(
         "Hiding women away is a backward view, President Karimov of Uzbekistan has said.\n\n"
