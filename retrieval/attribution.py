@@ -278,6 +278,46 @@ _MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
 _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
 
 
+def _office_words(text: str, lo: int, hi: int) -> list[str]:
+    """The lower-case office words just before a name at `hi`: "shadow home secretary" in "... shadow home
+    secretary David Davis". Role words reach back three words. An office that also holds ordinary words
+    ("the immigration minister", "BBC political editor") is taken whole, up to five words, when it opens
+    its phrase: after "the", "a", a comma, a speech verb, an acronym or the start of a sentence."""
+    line = text.rfind("\n", lo, hi) + 1
+    words = text[max(lo, line) : hi].split()
+    at_line_start = line >= lo
+    if not at_line_start and lo > 0 and words and not text[lo - 1].isspace():
+        words = words[1:]  # the window cut a word
+    n = len(words)
+    taken = 0
+    while taken < min(3, n) and words[n - 1 - taken].lower() in _ROLE_WORDS:
+        taken += 1
+    reach = taken
+    common = all(w[:1].islower() for w in words[n - taken :])  # "immigration minister"; a party's ("Tory leader") is whole
+    while taken and common and reach < min(5, n) and _office_word(words[n - 1 - reach]):
+        reach += 1
+    first = n - reach
+    if reach == taken:
+        return words[first:]
+    before = words[first - 1] if first > 0 else None
+    if before is None and at_line_start or before is not None and (
+        before[-1:] in ",.:;" or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS or re.fullmatch(r"[A-Z]{2,6}", before)
+    ):
+        return words[first - 1 :] if before is not None and before.isupper() and len(before) > 1 else words[first:]
+    return words[n - taken :]
+
+
+def _office_word(word: str) -> bool:
+    """An ordinary word that can name an office ("immigration", "e-commerce", "accounts"): not a verb form."""
+    return bool(re.fullmatch(r"[a-z][a-z\-]+", word)) and word not in _STOP and word not in SPEECH_FORMS and word not in _NOT_OFFICE and not word.endswith(("ing", "ed", "ly", "est"))
+
+
+_NOT_OFFICE = frozenset(
+    "but and or including most more entire first last only also even then than my your his her its our their "
+    "could would should can will may might must shall".split()
+)
+
+
 class _People:
     """Per-document name forms (surname -> forms) and role -> person map."""
 
@@ -305,11 +345,7 @@ class _People:
             lower_roles: list[str] = []
             ms = m.start()
             if ms > start and text[ms - 1] in " \t":
-                for w in reversed(text[max(start, ms - 48) : ms].split()[-3:]):
-                    if w.lower() in _ROLE_WORDS:
-                        lower_roles.insert(0, w)
-                    else:
-                        break
+                lower_roles = _office_words(text, max(start, ms - 64), ms)
             role_toks = [r.lower().rstrip(".") for r in lower_roles + roles]
             role_toks = [r for r in role_toks if r not in _HONORIFICS and r not in ("former",)]
             # "Vice President Pence": one name after an office is a person too, so that a

@@ -62,6 +62,7 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "speaker_topic",  # share of the topic's IDF mass anywhere in the asked person's statements (1 when nobody is asked)
     "top_own_coverage",  # the best answer's share of the topic in its own words
     "max_doc_coverage",  # the best share of the topic in any candidate's document
+    "top_dense_gap",  # max_dense minus top_dense: how much closer a match the speaker filter or a hand-over passed by
 )
 
 # Connectives that state a reason or a purpose: what a "why" question asks for.
@@ -292,6 +293,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
             _speaker_topic(built.own_terms(gen), speaker_rows, _term_ids(gen, topic)) if parsed.speaker_key else 1.0,
             0.0,  # top_own_coverage: the ranker's
             float(columns["doc_coverage"].max()) if len(c) else 0.0,
+            0.0,  # top_dense_gap: the ranker's
         ]
     )
     return CandidateSet(question, parsed, c, features, per_question, match.astype(bool))

@@ -129,6 +129,7 @@ def question_features(cs: CandidateSet, scores: np.ndarray, order: np.ndarray) -
         q[QUESTION_FEATURES.index("top_score")] = scores[top]
         for name, column in (("top_dense", "dense"), ("top_window3", "window3"), ("top_coverage", "coverage"), ("top_own_coverage", "own_coverage")):
             q[QUESTION_FEATURES.index(name)] = cs.features[top, FEATURES.index(column)]
+        q[QUESTION_FEATURES.index("top_dense_gap")] = q[QUESTION_FEATURES.index("max_dense")] - q[QUESTION_FEATURES.index("top_dense")]
     else:
         q[QUESTION_FEATURES.index("top_score")] = -20.0
     return q

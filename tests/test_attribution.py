@@ -255,6 +255,23 @@ def test_speaker_roles_from_titles_and_appositions():
     assert "lyle" not in roles  # what someone did is not who they are
 
 
+def test_an_office_named_with_ordinary_words_is_taken_whole():
+    from retrieval.attribution import speaker_roles
+
+    text = (
+        "The rules will change, said immigration minister Tom Hale.\n\n"
+        "BBC political editor Ann Marr said the vote was close.\n\n"
+        "Tories attacked health secretary John Reade over the figures.\n\n"
+        "Critics could picture Tory leader Sam Byrne in charge.\n\n"
+        "It was a good deal, the local government minister Nick Rayne said."
+    )
+    roles = speaker_roles(text, 0, len(text))
+    assert roles["hale"] == "immigration minister"
+    assert roles["marr"] == "bbc political editor"
+    assert roles["reade"] == "health secretary"  # "attacked" is what the Tories did
+    assert roles["byrne"] == "tory leader"
+    assert roles["rayne"] == "local government minister"
+
 def test_transcript_header_gives_the_speakers_office():
     from retrieval.chunking import chunk_document
     from retrieval.documents import parse_text

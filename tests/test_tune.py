@@ -155,3 +155,27 @@ def test_tune_select_keeps_a_subset_of_ranking_features_and_every_abstention_fea
     assert tuple(fitted["abstainer"]["features"]) == QUESTION_FEATURES
     assert fitted["speaker_filter"] in ("all", "first", "none")
     assert "--select" in fitted["notes"]["command"]
+
+
+def test_the_abstainer_sees_how_much_closer_a_match_the_speaker_filter_passed_by():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from retrieval.features import FEATURES, QUESTION_FEATURES, CandidateSet
+    from retrieval.query import parse_question
+    from retrieval.ranker import decide, load, question_features
+
+    features = np.zeros((2, len(FEATURES)))
+    features[:, FEATURES.index("dense")] = [0.3, 0.7]  # the asked person's statement, then someone else's
+    per_question = np.zeros(len(QUESTION_FEATURES))
+    per_question[QUESTION_FEATURES.index("max_dense")] = 0.7
+    question = "What did Hale say about tax?"
+    cs = CandidateSet(question, parse_question(question), np.array([0, 1]), features, per_question, np.array([True, False]))
+    gap = QUESTION_FEATURES.index("top_dense_gap")
+
+    filtered = decide(cs, replace(load(), speaker_filter="all"))
+    assert list(filtered.order) == [0]
+    assert question_features(cs, filtered.scores, filtered.order)[gap] == pytest.approx(0.4)
+    assert question_features(cs, filtered.scores, np.array([1, 0]))[gap] == pytest.approx(0.0)
+    assert "top_dense_gap" in load().abstainer.features  # the shipped abstainer weighs it
