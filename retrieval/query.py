@@ -58,7 +58,7 @@ class ParsedQuestion:
         return bool(_REASON_QUESTION.search(self.text))
 
 
-_REASON_QUESTION = re.compile(r"^(?:why|how come)\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\breasons? (?:for|why)\b", re.I)
+_REASON_QUESTION = re.compile(r"\b(?:why|how come)\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\breasons? (?:for|why)\b", re.I)
 
 
 def name_key(name: str | None) -> tuple[str | None, str | None]:
@@ -111,6 +111,10 @@ def person_like(name: str | None) -> bool:
     words = [w.strip(".,'’\"") for w in name.split() if w.strip(".,'’\"")]
     if words and (words[-1].lower() in _BODY_WORDS or (name_key(name)[0] or "") in _BODY_WORDS):
         return False  # "Cabinet Office", "Home Office minister"
+    if any(w.lower() in _BODY_WORDS and nxt == "of" for w, nxt in zip(words, words[1:])):
+        return False  # "Muslim Council of Britain", "Association of Chief Police Officers"
+    if any(w.lower().endswith(("'s", "’s")) for w in words):
+        return False  # "Brown's Britain": someone's thing
     capitalised = [w for w in words if w[:1].isupper()]
     if len(capitalised) >= 2:
         return True

@@ -50,6 +50,13 @@ def test_person_like():
     assert not person_like("Labour") and not person_like("spokesman") and not person_like("Campaigners")
 
 
+def test_a_body_of_a_place_and_someones_thing_are_not_people():
+    # Else "Britain" would be a person's surname, and "What help has Britain offered?" a person's question.
+    assert not person_like("Muslim Council of Britain") and not person_like("Association of Harbour Masters")
+    assert not person_like("Hale's Kingdom")
+    assert person_like("Lord Kinnock of Bedwellty") and person_like("President Karimov of Uzbekistan")
+
+
 def test_query_text_drops_only_the_asked_name():
     # The embedded question keeps its wording but not the name, which every passage of that speaker carries.
     assert query_text(ask("What did Jack Straw say about the law lords?")) == "What did say about the law lords?"
@@ -83,7 +90,8 @@ def test_according_to_and_lower_case_shorthand():
 
 def test_a_why_question_asks_for_a_reason():
     for question in ("Why did Jane Roe oppose the levy?", "how come the council cut bus routes?",
-                     "What was the reason for the delay?", "Give the reasons why the plan failed"):
+                     "What was the reason for the delay?", "Give the reasons why the plan failed",
+                     "According to Jane Roe, why did the levy fail?", "What has been said about why fares keep rising?"):
         assert parse_question(question).asks_reason, question
     for question in ("What did Jane Roe say about the levy?", "Who says the law cannot be enforced?"):
         assert not parse_question(question).asks_reason, question
