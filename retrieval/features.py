@@ -41,7 +41,7 @@ FEATURES: tuple[str, ...] = (
     "names_asked",  # the passage is not the asked person's but its text names them (attribution may have missed it)
     "asks",  # the passage is itself a question
     "interviewer",  # the passage's speaker is an interviewer
-    "after_question",  # the passage answers a question just before it: that question's similarity
+    "after_question",  # the passage answers a question just before it (see Derived.answered): that question's similarity
     "unattributed",
 )
 
@@ -116,6 +116,15 @@ class Derived:
         if n:
             self.prev_same[1:] = ids[1:] == ids[:-1]
             self.next_same[:-1] = ids[:-1] == ids[1:]
+        # A question the next passage answers: an interviewer's, the narration's ("Was it worth it?"), or the
+        # speaker's own, answered in their next words. A named person's rhetorical question followed by
+        # someone else's words is that person's statement, not a question put to the next speaker.
+        self.answered = np.zeros(n, dtype=bool)
+        if n:
+            speakers = [p.speaker for p in gen.passages]
+            self.answered[:-1] = self.asks[:-1] & self.next_same[:-1] & np.fromiter(
+                (self.interviewer[r] or not speakers[r] or speakers[r] == speakers[r + 1] for r in range(n - 1)), dtype=bool, count=n - 1
+            )
         self.document_starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if n else np.zeros(0, dtype=np.int64)
         dim = gen.embeddings.shape[1] if n else 0
         docs = int(ids.max()) + 1 if n else 0
@@ -235,7 +244,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
         fitting = np.flatnonzero(role_match >= 0.5)
         if len(fitting) <= role_rows:
             rows.update(fitting.tolist())
-    rows.update([r + 1 for r in rows if built.asks[r] and built.next_same[r]])  # the answer to a question in the text
+    rows.update([r + 1 for r in rows if built.answered[r]])  # the answer to a question in the text
     c = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
     n = len(gen.passages)
 
@@ -249,7 +258,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     modes = built.modes[c]
     match = _speaker_matches(built, c, parsed)
     prev = np.clip(c - 1, 0, max(n - 1, 0))
-    prev_asks = built.asks[prev] & built.prev_same[c]
+    prev_asks = built.answered[prev] & built.prev_same[c]
     columns = {
         "dense": dense,
         "dense_gap": dense - (dense.max() if len(dense) else 0.0),

@@ -192,6 +192,26 @@ def test_a_rhetorical_question_in_a_speech_hands_its_place_to_the_answer(make_en
     _verbatim(engine, answer)
 
 
+ABORTION_ROW = """Row over abortion time limit grows
+
+Campaigners clashed on Monday over calls to cut the legal time limit for abortion.
+
+Anne Harlow, of the Family Choices Trust, said: "What is the benefit to women, or to the potential child, of forcing a woman to have a baby?"
+
+Bishop Tom Fells said: "The law has not kept pace with medicine, and the limit should come down to twenty weeks."
+"""
+
+
+def test_a_named_persons_rhetorical_question_stays_their_answer_when_someone_else_speaks_next(make_engine, tmp_path):
+    # Only an interviewer's, the narration's or the speaker's own question hands its place to the words after it.
+    engine = _one_document_engine(make_engine, tmp_path, "405-abortion-row.txt", ABORTION_ROW)
+    answer = engine.ask("What did Anne Harlow say about forcing a woman to have a baby?")
+    assert not answer.abstained
+    assert answer.quotes[0].speaker == "Anne Harlow"
+    assert "forcing a woman to have a baby" in answer.quotes[0].text
+    _verbatim(engine, answer)
+
+
 TAGGED_SPEECH = """President: Jane Roe
 
 Thank you all for coming.
