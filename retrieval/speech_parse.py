@@ -36,13 +36,15 @@ SPEECH_FORMS = frozenset(
     thought feel feels felt agree agrees agreed disagree disagreed find finds found conclude concludes
     concluded describe describes described dismiss dismissed reject rejected promise promises promised
     vow vows vowed confess confesses confessed pledge pledged pledges defend defended defends criticise
-    criticises criticised criticize criticized attack attacked welcome welcomed welcomes""".split()
+    criticises criticised criticize criticized attack attacked welcome welcomed welcomes questioned queried
+    wondered""".split()
 )
-# Thinking and finding are reported speech only with a clause after them ("she believed the majority
-# wanted..."), never alone ("he believed in it", "the police found a car").
+# Thinking, finding and questioning are reported speech only with a clause after them ("she believed the
+# majority wanted...", "he questioned how police would cope"), never alone ("he believed in it", "the police
+# found a car", "detectives questioned a man").
 _NEEDS_CLAUSE = frozenset(
     "believe believes believed think thinks thought feel feels felt find finds found agree agrees agreed "
-    "disagree disagreed conclude concludes concluded".split()
+    "disagree disagreed conclude concludes concluded questioned queried wondered".split()
 )
 # Verbs that report speech only as the sentence's own verb ("Mr Hale defended the plan").
 _WEAK_FORMS = frozenset(
@@ -124,7 +126,7 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
             continue  # "it was said", "he is said to": no speaker
         found_verb = True
-        subj = _subject_of(tok)
+        subj = _subject_of(tok, quoted)
         if subj is not None:
             speaker = _phrase(subj)
             break
@@ -144,7 +146,7 @@ def _reported_to_a_body(verb) -> bool:
     )
 
 
-def _subject_of(verb):
+def _subject_of(verb, quoted: list[tuple[int, int]] = ()):
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.lower_ in ("who", "that") and verb.dep_ == "relcl":
@@ -155,6 +157,9 @@ def _subject_of(verb):
     # "He stood up and said...": the subject of the first verb of the coordination
     if verb.dep_ == "conj":
         head = verb.head
+        if any(c.dep_ == "ccomp" and c.i < head.i and not _inside(c.idx, quoted) and any(g.dep_ in _SUBJECT_DEPS for g in c.children)
+               for c in head.children):
+            return None  # "X rejected the idea Y posed a threat and queried...": the parse hung X's clause under Y's verb
         for child in head.children:
             if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("who", "which", "that", "what", "there"):
                 return child

@@ -288,3 +288,19 @@ def test_letters_after_a_name_are_not_the_speaker():
     # the rules' reading, used when the parse hangs "QC" apart from the name
     ref = _find_ref("Deputy High Court Judge Richard Penhale, QC told the hearing the case was grave.")
     assert ref is not None and ref.value == "Richard Penhale"
+
+
+def test_questioning_with_a_clause_reports_and_a_misparsed_coordination_names_no_one():
+    rows = read(
+        "The party met on Friday.\n\n"
+        "But Ann Pryor of the Walkers Union has questioned how councils will pay for the scheme.\n\n"
+        '"The sums simply do not add up," she said.\n\n'
+        "Detectives questioned a man about the fire.\n\n"
+        "Mr Hollis rejected the idea Mr Brand-Lowe posed a threat to the party and queried why he had failed "
+        "to deny rumours he was starting a new party."
+    )
+    assert who(rows, "councils will pay") == Attribution("Ann Pryor", "reported")
+    assert who(rows, "sums simply") == Attribution("Ann Pryor", "direct")
+    assert who(rows, "Detectives questioned").speaker is None  # questioning someone is not a statement
+    # The parser hangs "Mr Hollis rejected" under "posed"; "queried" would inherit the wrong subject.
+    assert who(rows, "rejected the idea").speaker != "Brand-Lowe"
