@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
     "reason",  # a why-question and a passage that gives a reason ("because", "so that")
     "statement",  # someone's words, direct or reported, rather than narration
     "direct",  # the speaker's own words
-    "speaker",  # the passage's speaker is the asked person
+    "speaker",  # the passage's speaker is the asked person (asked by role: introduced with all of the role's words)
     "names_asked",  # the passage is not the asked person's but its text names them (attribution may have missed it)
     "asks",  # the passage is itself a question
     "interviewer",  # the passage's speaker is an interviewer
@@ -64,6 +64,8 @@ QUESTION_FEATURES: tuple[str, ...] = (
     "max_doc_coverage",  # the best share of the topic in any candidate's document
     "top_dense_gap",  # max_dense minus top_dense: how much closer a match the speaker filter or a hand-over passed by
 )
+
+_QUOTE_MARK = re.compile("[\"“”]")
 
 # Connectives that state a reason or a purpose: what a "why" question asks for.
 _REASON = re.compile(
@@ -116,14 +118,15 @@ class Derived:
         if n:
             self.prev_same[1:] = ids[1:] == ids[:-1]
             self.next_same[:-1] = ids[:-1] == ids[1:]
-        # A question the next passage answers: an interviewer's, the narration's ("Was it worth it?"), or the
-        # speaker's own, answered in their next words. A named person's rhetorical question followed by
-        # someone else's words is that person's statement, not a question put to the next speaker.
+        # A question the next passage answers: an interviewer's or a transcript turn's, the narration's ("Was
+        # it worth it?"), or the speaker's own, answered in their next words. A named person's rhetorical
+        # question in quotation marks, followed by someone else's words, is that person's statement.
         self.answered = np.zeros(n, dtype=bool)
         if n:
             speakers = [p.speaker for p in gen.passages]
             self.answered[:-1] = self.asks[:-1] & self.next_same[:-1] & np.fromiter(
-                (self.interviewer[r] or not speakers[r] or speakers[r] == speakers[r + 1] for r in range(n - 1)), dtype=bool, count=n - 1
+                (self.interviewer[r] or not speakers[r] or speakers[r] == speakers[r + 1] or not _QUOTE_MARK.search(gen.passages[r].text)
+                 for r in range(n - 1)), dtype=bool, count=n - 1
             )
         self.document_starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if n else np.zeros(0, dtype=np.int64)
         dim = gen.embeddings.shape[1] if n else 0
@@ -276,7 +279,8 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
         "reason": built.gives_reason[c] * float(parsed.asks_reason),
         "statement": modes > 0,
         "direct": modes == 2,
-        "speaker": match,
+        # Asked by role alone, a passage whose speaker the article introduces with every word of it is the asked person's.
+        "speaker": match if role_match is None or parsed.speaker_key else np.maximum(match, role_match[c] >= 1.0),
         "names_asked": _names_asked(gen, built, c, parsed) * (1 - match),
         "asks": built.asks[c],
         "interviewer": built.interviewer[c],
