@@ -299,11 +299,13 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
     first = n - reach
     if reach == taken:
         return words[first:]
-    before = words[first - 1] if first > 0 else None
-    if before is None and at_line_start or before is not None and (
-        before[-1:] in ",.:;" or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS or re.fullmatch(r"[A-Z]{2,6}", before)
-    ):
-        return words[first - 1 :] if before is not None and before.isupper() and len(before) > 1 else words[first:]
+    if first == 0:
+        return words if at_line_start else words[n - taken :]
+    before = words[first - 1]
+    if re.fullmatch(r"[A-Z]{2,6}", before):
+        return words[first - 1 :]  # "BBC political editor"
+    if before[-1:] in ",.:;" or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS:
+        return words[first:]
     return words[n - taken :]
 
 
