@@ -306,6 +306,9 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
         return words[first - 1 :]  # "BBC political editor"
     if before[-1:] in ",.:;" or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS:
         return words[first:]
+    opens_sentence = (first == 1 and at_line_start) or (first >= 2 and words[first - 2][-1:] in ".!?")
+    if opens_sentence and before[:1].isupper() and _office_word(before.lower()):
+        return [before.lower()] + words[first:]  # "Public accounts committee chairman Edward Leigh"
     return words[n - taken :]
 
 

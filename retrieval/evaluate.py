@@ -128,9 +128,15 @@ def _ratio(numerator: float, denominator: int) -> float:
     return numerator / denominator if denominator else 0.0
 
 
-def _first_hit(row: EvalRow, answer: Answer, texts: dict[str, str]) -> int | None:
+def first_hit(row: EvalRow, answer: Answer, texts: dict[str, str]) -> int | None:
+    """The rank (0-based, among the first five quotes) of the first quote that hits the row's gold or an `also` span."""
     ranks = [i for i, q in enumerate(answer.quotes[:5]) if hits(q, row, texts.get(q.source))]
     return ranks[0] if ranks else None
+
+
+def speaker_right(row: EvalRow, answer: Answer) -> bool:
+    """The first quote is credited to the row's speaker (by surname)."""
+    return bool(row.speaker and answer.quotes) and row.speaker.split()[-1].lower() in _words(answer.quotes[0].speaker)
 
 
 def figures(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str]) -> dict[str, float]:
@@ -140,16 +146,13 @@ def figures(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str]) -
     with_speaker = [(r, a) for r, a in answerable if r.speaker]
     out: dict[str, float] = {"n": float(len(rows))}
     if answerable:
-        firsts = [_first_hit(r, a, texts) for r, a in answerable]
+        firsts = [first_hit(r, a, texts) for r, a in answerable]
         out["hit@1"] = _ratio(sum(1 for f in firsts if f == 0), len(answerable))
         out["hit@3"] = _ratio(sum(1 for f in firsts if f is not None and f < 3), len(answerable))
         out["mrr@5"] = _ratio(sum(1.0 / (f + 1) for f in firsts if f is not None), len(answerable))
         out["false_abstain"] = _ratio(sum(1 for _, a in answerable if a.abstained), len(answerable))
     if with_speaker:
-        out["speaker@1"] = _ratio(
-            sum(1 for r, a in with_speaker if a.quotes and r.speaker.split()[-1].lower() in _words(a.quotes[0].speaker)),
-            len(with_speaker),
-        )
+        out["speaker@1"] = _ratio(sum(1 for r, a in with_speaker if speaker_right(r, a)), len(with_speaker))
     if unanswerable:
         out["abstain"] = _ratio(sum(1 for _, a in unanswerable if a.abstained), len(unanswerable))
     quotes = [q for a in answers for q in a.quotes]
@@ -168,7 +171,7 @@ def score(rows: list[EvalRow], answers: list[Answer], texts: dict[str, str], sec
     by_kind = {kind: figures([rows[i] for i in idx], [answers[i] for i in idx], texts) for kind, idx in kinds.items()}
     misses = [
         r.id for r, a in zip(rows, answers)
-        if (r.doc and not ((f := _first_hit(r, a, texts)) is not None and f < 3)) or (not r.doc and not a.abstained)
+        if (r.doc and not ((f := first_hit(r, a, texts)) is not None and f < 3)) or (not r.doc and not a.abstained)
     ]
     return EvalReport(
         questions=len(rows),

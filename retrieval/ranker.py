@@ -52,9 +52,9 @@ class Params:
     # A named person's question: "all" quotes only their statements, "first" leads with their best statement and
     # may follow it with other passages (each shown with its own speaker), "none" ranks everything alike.
     speaker_filter: str = "all"
-    # Rules over the ranking, each kept by `tune --select` only when cross-validation says so:
+    # Rules over the ranking; `tune --select` turns one the other way only when cross-validation clearly says so:
     question_hands_over: bool = True  # a question in the text (an interviewer's) gives its place to the answer after it
-    role_leads: bool = True  # a described speaker ("the shadow home secretary"): the best passage whose speaker fits it leads
+    role_leads: bool = False  # a described speaker ("the shadow home secretary"): the best passage whose speaker fits it leads
     unknown_name_abstains: bool = True  # a full name in the topic that no passage mentions: nothing here is about it
     dense_k: int = 60  # candidates from the vector index...
     lexical_k: int = 60  # ...and from BM25

@@ -272,6 +272,21 @@ def test_an_office_named_with_ordinary_words_is_taken_whole():
     assert roles["byrne"] == "tory leader"
     assert roles["rayne"] == "local government minister"
 
+
+def test_an_office_that_opens_its_sentence_keeps_its_capitalised_first_word():
+    from retrieval.attribution import speaker_roles
+
+    text = (
+        "The report was late.\n\n"
+        "Public accounts committee chairman Ed Lyle said the bills were unpaid. "
+        "Road safety head Ann Prior said drivers had changed. "
+        "Yesterday health minister Tom Reade said little."
+    )
+    roles = speaker_roles(text, 0, len(text))
+    assert roles["lyle"] == "public accounts committee chairman"
+    assert roles["prior"] == "road safety head"
+    assert roles["reade"] == "health minister"  # "Yesterday" opens the sentence, not the office
+
 def test_transcript_header_gives_the_speakers_office():
     from retrieval.chunking import chunk_document
     from retrieval.documents import parse_text

@@ -179,3 +179,64 @@ def test_the_abstainer_sees_how_much_closer_a_match_the_speaker_filter_passed_by
     assert question_features(cs, filtered.scores, filtered.order)[gap] == pytest.approx(0.4)
     assert question_features(cs, filtered.scores, np.array([1, 0]))[gap] == pytest.approx(0.0)
     assert "top_dense_gap" in load().abstainer.features  # the shipped abstainer weighs it
+
+
+def _answers_and_records():
+    """Two invented question sets, answered: each question's outcome is known by construction."""
+    from types import SimpleNamespace
+
+    from retrieval.evaluate import EvalRow
+    from retrieval.models import Answer, Quote
+    from retrieval.tune import Record
+
+    text = "Buses will run at night. Fares stay the same. The depot closes in May."
+    gens = {name: SimpleNamespace(documents={"a.txt": SimpleNamespace(text=text)}) for name in ("news", "speeches")}
+
+    def quote(sentence: str, speaker: str) -> Quote:
+        start = text.index(sentence)
+        return Quote(sentence, "a.txt", start, start + len(sentence), "t", None, None, None, speaker, 1.0)
+
+    def record(set_name, id_, gold, speaker, quotes, abstained=False):
+        row = EvalRow(id_, "q?", speaker, "a.txt" if gold else None, gold, "speaker" if gold else "unanswerable")
+        return Record(set_name, row, None, None), Answer("q?", abstained, quotes)
+
+    pairs = [
+        record("news", "n1", "Buses will run at night.", "Ann Lee", [quote("Buses will run at night.", "Ann Lee")]),
+        record("news", "n2", "Fares stay the same.", "Ann Lee", [quote("Buses will run at night.", "Bo Kim"), quote("Fares stay the same.", "Ann Lee")]),
+        record("news", "n3", "The depot closes in May.", None, [], abstained=True),
+        record("news", "n4", None, None, [], abstained=True),
+        record("speeches", "s1", "Fares stay the same.", "Bo Kim", [quote("Fares stay the same.", "Bo Kim")]),
+        record("speeches", "s2", None, None, [quote("Fares stay the same.", "Bo Kim")]),
+    ]
+    return [p[0] for p in pairs], [p[1] for p in pairs], gens
+
+
+def test_each_questions_share_adds_up_to_the_objective():
+    from retrieval import tune
+
+    records, answers, gens = _answers_and_records()
+    shares = tune.shares(records, answers, gens)
+    validation = tune.CrossValidation(tune._reports(records, answers, gens), 2, shares, tuple(r.group for r in records))
+    assert shares.sum() == pytest.approx(tune.objective(validation))
+    # news: n1 hits first with the right speaker; n2 hits second, first quote someone else's; n3 wrongly abstains.
+    assert shares[0] == pytest.approx(((1 + 1) / 3 + 1 / 2) / 2)
+    assert shares[1] == pytest.approx((1 / 3) / 2)
+    assert shares[2] == pytest.approx((-1 / 3) / 2)
+    assert shares[3] == pytest.approx(1 / 2)  # the one unanswerable news question abstains
+    assert shares[5] == 0.0  # answering an unanswerable question earns nothing
+
+
+def test_a_choice_needs_a_gain_larger_than_the_noise_between_documents():
+    import numpy as np
+
+    from retrieval.tune import CrossValidation, clearly_better
+
+    groups = tuple(f"doc{i}" for i in range(20))
+    current = CrossValidation({}, 5, np.zeros(20), groups)
+    steady = CrossValidation({}, 5, np.full(20, 0.01), groups)  # a little better on every document
+    assert clearly_better(steady, current)
+    # The same total gain from one document, and small losses and gains elsewhere: noise.
+    lucky = CrossValidation({}, 5, np.r_[0.2, np.tile([0.01, -0.01], 9), 0.0], groups)
+    assert lucky.shares.sum() == pytest.approx(steady.shares.sum())
+    assert not clearly_better(lucky, current)
+    assert not clearly_better(current, current)
