@@ -268,7 +268,7 @@ def tune(
     sets: list[str] = typer.Option(..., "--set", help="QUESTIONS.jsonl=CORPUS_DIR; repeat for more sets."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the parameters [default: POLICYBOT_PARAMS or .policybot/params.json]"),
     cv: int = typer.Option(0, "--cv", min=0, help="Also print K-fold cross-validated figures, grouped by document (0: none)."),
-    select: bool = typer.Option(False, "--select", help="Choose the speaker filter and rules, and keep only the ranking features whose removal lowers the cross-validated figures (the abstainer keeps all of its features)."),
+    select: bool = typer.Option(False, "--select", help="Change the default speaker filter or a rule only when cross-validation clearly favours it, and keep only the ranking features whose removal lowers the cross-validated figures (the abstainer keeps all of its features)."),
     check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
     cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
     index_root: Path = typer.Option(Path(".policybot/tune-index"), "--index-root", help="One index per corpus under this directory."),

@@ -31,7 +31,7 @@ from .search import answer
 
 log = logging.getLogger(__name__)
 
-FALSE_ABSTAIN_TARGET = 0.04  # the bar is estimated from a sample: aiming under the 0.05 allowed keeps unseen questions within it (cross-validated)
+FALSE_ABSTAIN_TARGET = 0.03  # the bar is estimated from a sample: aiming under the 0.05 allowed keeps unseen questions within it (0.04 reached 0.059 on some fold splits; 0.03 at most 0.039)
 DEFAULT_C = 1.0  # inverse L2 strength of the ranker (thousands of candidate rows)
 ABSTAIN_C = 0.1  # ... and of the abstainer, fitted on a few hundred questions: kept simpler (cross-validated)
 
