@@ -297,18 +297,19 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
     while taken and common and reach < min(5, n) and _office_word(words[n - 1 - reach]):
         reach += 1
     first = n - reach
+    if first == 0:
+        return words if at_line_start or reach == taken else words[n - taken :]
+    before = words[first - 1]
+    opens_sentence = (first == 1 and at_line_start) or (first >= 2 and words[first - 2][-1:] in ".!?")
+    if opens_sentence and before[:1].isupper() and _office_word(before.lower()):
+        # "Public accounts committee chairman Edward Leigh", "Scottish Conservative Party leader David McLetchie"
+        return [before.lower()] + words[first:]
     if reach == taken:
         return words[first:]
-    if first == 0:
-        return words if at_line_start else words[n - taken :]
-    before = words[first - 1]
     if re.fullmatch(r"[A-Z]{2,6}", before):
         return words[first - 1 :]  # "BBC political editor"
     if before[-1:] in ",.:;" or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS:
         return words[first:]
-    opens_sentence = (first == 1 and at_line_start) or (first >= 2 and words[first - 2][-1:] in ".!?")
-    if opens_sentence and before[:1].isupper() and _office_word(before.lower()):
-        return [before.lower()] + words[first:]  # "Public accounts committee chairman Edward Leigh"
     return words[n - taken :]
 
 

@@ -280,11 +280,15 @@ def test_an_office_that_opens_its_sentence_keeps_its_capitalised_first_word():
         "The report was late.\n\n"
         "Public accounts committee chairman Ed Lyle said the bills were unpaid. "
         "Road safety head Ann Prior said drivers had changed. "
-        "Yesterday health minister Tom Reade said little."
+        "Yesterday health minister Tom Reade said little.\n\n"
+        "Welsh Conservative Party leader Ian Dyer agreed. "
+        "PCS leader Mo Kaur did not."
     )
     roles = speaker_roles(text, 0, len(text))
     assert roles["lyle"] == "public accounts committee chairman"
     assert roles["prior"] == "road safety head"
+    assert roles["dyer"] == "welsh conservative party leader"
+    assert roles["kaur"] == "pcs leader"
     assert roles["reade"] == "health minister"  # "Yesterday" opens the sentence, not the office
 
 def test_transcript_header_gives_the_speakers_office():
