@@ -268,7 +268,7 @@ def tune(
     sets: list[str] = typer.Option(..., "--set", help="QUESTIONS.jsonl=CORPUS_DIR; repeat for more sets."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the parameters [default: POLICYBOT_PARAMS or .policybot/params.json]"),
     cv: int = typer.Option(0, "--cv", min=0, help="Also print K-fold cross-validated figures, grouped by document (0: none)."),
-    select: bool = typer.Option(False, "--select", help="Change the default speaker filter or a rule only when cross-validation clearly favours it, and keep only the ranking features whose removal lowers the cross-validated figures (the abstainer keeps all of its features)."),
+    select: bool = typer.Option(False, "--select", help="Depart from the defaults (speaker filter all, the default rules, every ranking feature) only where cross-validation clearly favours it: a gain beyond one standard error, paired by document."),
     check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
     cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
     index_root: Path = typer.Option(Path(".policybot/tune-index"), "--index-root", help="One index per corpus under this directory."),
@@ -278,10 +278,9 @@ def tune(
     from retrieval import tune as t
     from retrieval.embedding import Embedder
     from retrieval.evaluate import kind_table
-    from retrieval.ranker import load as load_params
     from retrieval.ranker import with_notes
 
-    from .config import LOCAL_PARAMS, params_path
+    from .config import LOCAL_PARAMS
 
     settings = _settings(None, None)
     say = lambda message: typer.echo(message, err=True)  # noqa: E731
@@ -294,9 +293,7 @@ def tune(
     if select:
         base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say)
         base = t.choose_rules(records, gens, base, max(cv, 5), log_step=say)
-        current = load_params(params_path(settings))  # the parameters in use: a second start for the search
-        starts = (t.FEATURES, current.ranker.features)
-        kept, abstain_kept = t.select_features(records, gens, base, max(cv, 5), log_step=say, starts=starts)
+        kept, abstain_kept = t.select_features(records, gens, base, max(cv, 5), log_step=say)
         rules = [r for r in t.RULES if getattr(base, r)]
         say(f"speaker filter: {base.speaker_filter}; rules kept: {', '.join(rules) or 'none'}; features kept: {', '.join(kept)}; "
             f"abstainer features kept: {', '.join(abstain_kept)}")

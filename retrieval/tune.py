@@ -348,43 +348,27 @@ def clearly_better(trial: CrossValidation, current: CrossValidation) -> bool:
     return float(differences.sum()) > error
 
 
-def _eliminate(start: tuple[str, ...], value, label: str, log_step) -> tuple[tuple[str, ...], float]:
-    """Backward elimination from `start`: drop the feature whose removal helps `value` most, while one does
-    not hurt it. Returns the features kept and their value."""
-    kept = start
-    best = value(kept)
-    log_step(f"{label}, from {len(kept)} features: {best:.3f}")
-    while len(kept) > 1:
-        trials = [(value(tuple(f for f in kept if f != name)), name) for name in kept]
-        trial, name = max(trials, key=lambda t: t[0])
-        if trial < best:
-            break
-        best, kept = trial, tuple(f for f in kept if f != name)
-        log_step(f"{label} without {name}: {best:.3f}")
-    return kept, best
-
-
 def select_features(
-    records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, c: float = DEFAULT_C,
-    log_step=lambda m: None, starts: tuple[tuple[str, ...], ...] = (FEATURES,),
+    records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, c: float = DEFAULT_C, log_step=lambda m: None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The ranking features kept only if the cross-validated `objective` says so (backward elimination, the
-    abstainer refitted in every trial, since it reads the ranker's best answer). Elimination is greedy, so it
-    runs from each of `starts` (every feature, and the features of the parameters in use) and the better end
-    wins: re-running on the same data finds the same parameters again.
+    """Backward elimination from every ranking feature: the feature whose removal helps the cross-validated
+    `objective` most is dropped, while that removal is clearly better (see `clearly_better`). Dropping every
+    feature whose removal was merely "no worse" fitted the folds it searched: in nested cross-validation
+    it lost 0.12 on unseen questions on one split, 0.06 on another, and gained 0.05 on a third.
 
     The abstainer keeps every question feature. Choosing among them on a few dozen unanswerable questions
-    overfits: in nested cross-validation (the whole selection rerun inside each outer fold) eliminating them
-    too lowered the objective on unseen questions, while eliminating ranking features alone raised it."""
-    ends = []
-    for start in dict.fromkeys(starts):
-        ranking, value = _eliminate(
-            start, lambda kept: objective(cross_validate(records, gens, folds, kept, QUESTION_FEATURES, base, c)), "ranker", log_step
-        )
-        ends.append((value, ranking))
-    value, ranking = max(ends, key=lambda e: e[0])
-    log_step(f"kept: {value:.3f}")
-    return ranking, QUESTION_FEATURES
+    overfits the same way."""
+    kept = FEATURES
+    current = cross_validate(records, gens, folds, kept, QUESTION_FEATURES, base, c)
+    log_step(f"ranker, all {len(kept)} features: {objective(current):.3f}")
+    while len(kept) > 1:
+        trials = [(cross_validate(records, gens, folds, tuple(f for f in kept if f != name), QUESTION_FEATURES, base, c), name) for name in kept]
+        trial, name = max(trials, key=lambda t: objective(t[0]))
+        log_step(f"ranker without {name}: {objective(trial):.3f}{' (clearly better)' if clearly_better(trial, current) else ''}")
+        if not clearly_better(trial, current):
+            break
+        kept, current = tuple(f for f in kept if f != name), trial
+    return kept, QUESTION_FEATURES
 
 
 # ---- the command ---------------------------------------------------------------------------
