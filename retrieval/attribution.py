@@ -298,7 +298,7 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
         reach += 1
     first = n - reach
     if first == 0:
-        return words if at_line_start or reach == taken else words[n - taken :]
+        return words if at_line_start else words[n - taken :]
     before = words[first - 1]
     opens_sentence = (first == 1 and at_line_start) or (first >= 2 and words[first - 2][-1:] in ".!?")
     if opens_sentence and before[:1].isupper() and _office_word(before.lower()):
