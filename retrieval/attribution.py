@@ -895,17 +895,33 @@ def _antecedent(
 
 
 def _quotes_someone_else(k, who, modes, final, refs, frac, link, quoting) -> bool:
-    """In a transcript turn, quoted words that the turn gives to someone it names ("X told us, "...""), and the
-    sentences that carry that quotation on."""
-    if modes[k] != "direct" or final[k] is None or final[k] == who:
+    """In a transcript turn, quoted words that the turn gives to someone else ("X told us, "..."", '"...," she
+    said'), and the sentences that carry that quotation on."""
+    if modes[k] != "direct":
         return False
     ref = refs[k]
     if ref is not None:
-        # a speaker never calls themself "he": '"What we face," he wrote, "..."' quotes the man named before
-        if ref.kind == "pron" and ref.value in ("he", "she"):
-            return frac[k] > 0 and len(final[k].split()) >= 2  # a person the speech named in full
-        return ref.kind == "name" and frac[k] > 0
-    return bool(link[k]) and k > 0 and quoting[k - 1] and final[k] == final[k - 1]
+        if _third_person(ref):
+            return frac[k] > 0  # a speaker never calls themself "he" or "they"
+        return ref.kind == "name" and frac[k] > 0 and final[k] is not None and final[k] != who
+    return bool(link[k]) and k > 0 and quoting[k - 1]
+
+
+def _third_person(ref: _Ref) -> bool:
+    return ref.kind == "pron" and ref.value in ("he", "she", "they")
+
+
+def _quoted_in_turn(k, final, refs) -> str | None:
+    """Whose words a sentence that quotes someone else in a turn holds: '"What we face," he wrote, "..."'
+    quotes the man the speech named before, if the pronoun resolves to a person named in full; a bare
+    first name, a group, or nobody found leaves it unknown rather than the turn's speaker's."""
+    ref = refs[k]
+    if ref is not None and _third_person(ref):
+        sp = final[k]
+        return sp if ref.value != "they" and sp is not None and len(sp.split()) >= 2 else None
+    if ref is None:
+        return final[k - 1]  # carries the quotation of the sentence before on
+    return final[k]
 
 
 def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: "_Parses", people: "_People") -> str | None:
@@ -1356,6 +1372,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
                 continue  # before the first turn, or an answer whose speaker no one named
             if _quotes_someone_else(k, who, modes, final, refs, frac, link, quoting):
                 quoting[k] = True  # "John Boehner came out and told us, "...": his words, in the turn's
+                final[k] = _quoted_in_turn(k, final, refs)
                 continue
             modes[k] = "direct"
             final[k] = who

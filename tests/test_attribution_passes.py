@@ -263,6 +263,21 @@ def test_in_a_speech_he_is_someone_the_speaker_named_never_the_speaker():
     assert who(rows, "we will pass it") == Attribution("Ann Vale", "direct")
 
 
+def test_in_a_speech_words_quoted_from_someone_unnamed_are_not_the_speakers():
+    rows = read(
+        "I met a mother in Ohio last spring. Her son was killed outside his school.\n\n"
+        "She said, \u201cEvery night, I beg for him to come back. And during the day, I just work.\u201d\n\n"
+        "The builders looked at the plans. They said, \u201cWe don\u2019t want a wall.\u201d\n\n"
+        "And I said, \u201cGive me four walls.\u201d We will build them.",
+        default_speaker="Ann Vale",
+    )
+    assert who(rows, "I beg for him") == Attribution(None, "direct")
+    assert who(rows, "I just work") == Attribution(None, "direct")  # the quotation carried on
+    assert who(rows, "want a wall") == Attribution(None, "direct")
+    assert who(rows, "four walls") == Attribution("Ann Vale", "direct")
+    assert who(rows, "We will build them") == Attribution("Ann Vale", "direct")
+
+
 def test_anyone_is_no_one_in_particular():
     rows = read(
         'Now, as any American who is still looking for work will tell you, "we are not out of the woods."',
