@@ -889,7 +889,9 @@ def _antecedent(
             continue
         if here - offset > 600:
             break
-        if people.gender(name[-1]) == want and people.canonical(name) != speaking:
+        # in a speech "he" is never the speaker, so a man the speech names but does not mark as one may be meant
+        marked = (want, None) if speaking is not None and want == "m" else (want,)
+        if people.gender(name[-1]) in marked and people.canonical(name) != speaking:
             return people.canonical(name)
     return None
 

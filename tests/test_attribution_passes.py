@@ -263,6 +263,17 @@ def test_in_a_speech_he_is_someone_the_speaker_named_never_the_speaker():
     assert who(rows, "we will pass it") == Attribution("Ann Vale", "direct")
 
 
+def test_in_a_speech_he_may_be_a_man_named_in_passing():
+    rows = read(
+        "A few days ago I received a letter. It was from my old friend Tom Reed.\n\n"
+        '"What we face," he wrote, "is above all a moral issue."\n\n'
+        "I agree with him.",
+        default_speaker="Ann Vale",
+    )
+    assert who(rows, "moral issue") == Attribution("Tom Reed", "direct")
+    assert who(rows, "I agree with him") == Attribution("Ann Vale", "direct")
+
+
 def test_in_a_speech_words_quoted_from_someone_unnamed_are_not_the_speakers():
     rows = read(
         "I met a mother in Ohio last spring. Her son was killed outside his school.\n\n"
