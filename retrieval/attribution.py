@@ -154,6 +154,14 @@ _CHAIN_RE = re.compile(
 _LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A|[A-Z][A-Z.'’\- ]{0,60}[A-Z.]):(?:\*\*|__)?[ \t]")
 _TITLE_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>[A-Z][a-z'’\-]+\.?(?: [A-Z][a-z'’\-]+\.?){0,3}):(?:\*\*|__)?[ \t]")
 _DOTTED_QA_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A)\.(?:\*\*|__)?[ \t]")
+# The American Presidency Project's transcripts: "The President. It's not true.", "Q. Mr. President, ...",
+# "Representative Joe Wilson. You lie!": a turn opened by a label and a full stop, once any line opens
+# with "The President. ".
+_DOTTED_TURN_RE = re.compile(
+    r"(?:\*\*|__)?(?P<label>Q|The (?:Vice )?President|(?:Representative|Senator|Governor|Secretary|Rep\.|Sen\.|Gov\.|Mr\.|Mrs\.|Ms\.|Dr\.)"
+    r"(?: [A-Z][\w'’\-]+){1,3})\.(?:\*\*|__)?[ \t]+(?=\S)"
+)
+_PRESIDENT_TURN_RE = re.compile(r"(?m)^[ \t]*(?:\*\*|__)?The (?:Vice )?President\.(?:\*\*|__)?[ \t]+\S")
 # White House transcripts: "Q    Thank you, Mr. President." A reporter's question, set off by spaces alone.
 _SPACED_Q_RE = re.compile(r"(?P<label>Q)(?:\t|[ ]{2,})(?=\S)")
 _QUESTION_LABELS = frozenset("q q. question interviewer reporter host moderator presenter audience member".split()) | {"audience member"}
@@ -1110,6 +1118,7 @@ class _Labels:
         self.default_surname = default_speaker.split()[-1].lower() if default_speaker and default_speaker.split() else None
         self.recurring = _recurring_title_labels(text)
         self.dotted_qa = _dotted_qa(text)
+        self.dotted_turns = _PRESIDENT_TURN_RE.search(text) is not None
 
     def starts(self, start: int, end: int) -> list[tuple[int, str, int]]:
         """(offset, label, offset after the label) of every line in text[start:end] that opens with a label."""
@@ -1139,6 +1148,10 @@ class _Labels:
         m = _SPACED_Q_RE.match(self.text, start, end)
         if m:
             return m
+        if self.dotted_turns:
+            m = _DOTTED_TURN_RE.match(self.text, start)  # the splitter ends a sentence at the label's full stop
+            if m:
+                return m
         m = _TITLE_LABEL_RE.match(self.text, start, end)
         if not m:
             return None
@@ -1170,7 +1183,7 @@ def is_labelled_transcript(text: str) -> bool:
     recurring = _recurring_title_labels(text)
     titled = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _TITLE_LABEL_RE.pattern, text)]
     labels += [label for label in titled if label.lower() in _QUESTION_LABELS or label in recurring]
-    return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text)
+    return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text) or _PRESIDENT_TURN_RE.search(text) is not None
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|myself)\b")

