@@ -204,6 +204,13 @@ def _phrase(head) -> Phrase:
             appositives.append(_appositive([t for t in child.subtree if not _in_clause(t, child)]))
         elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
             of = _words(list(child.subtree))
+    if head.dep_ == "nsubj":
+        # "The chairman of the Bar Council, Guy Mansfield QC has warned": without its closing comma the parse
+        # makes the name a second subject of the verb; after a comma, it stands beside the description.
+        for other in head.head.children:
+            first = min(t.i for t in other.subtree)
+            if other.dep_ == "nsubj" and other.i > head.i and first > 0 and other.doc[first - 1].text == ",":
+                appositives.append(_appositive(list(other.subtree)))
     # a poss chain ("The Scottish National Party's parliamentary leader") is kept in `words`
     cases = [t for t in left if _possessive(t)]
     owner = len(_words([t for t in left if t.i < cases[-1].i])) if cases else 0

@@ -204,6 +204,16 @@ def test_the_holder_named_at_the_end_of_an_office_is_the_speaker():
     assert who(rows, "stands by every word").speaker != "Jean Tapper"  # a spokesman speaks for her
 
 
+def test_a_name_after_an_office_and_a_comma_is_the_speaker_without_the_closing_comma():
+    rows = read(
+        "Lawyers fear the plans.\n\n"
+        "The chairman of the Bar Council, Tom Reade QC has warned there is a real risk to liberty.\n\n"
+        'The charity\'s head of policy in Britain, Ann Vale said: "Treatments are needed now."'
+    )
+    assert who(rows, "real risk to liberty") == Attribution("Tom Reade", "reported")
+    assert who(rows, "Treatments are needed") == Attribution("Ann Vale", "direct")
+
+
 def test_the_office_is_split_from_its_holder_past_the_letters_after_the_name():
     from retrieval.attribution import _office_holder
 
