@@ -1118,7 +1118,7 @@ class _Labels:
         self.default_surname = default_speaker.split()[-1].lower() if default_speaker and default_speaker.split() else None
         self.recurring = _recurring_title_labels(text)
         self.dotted_qa = _dotted_qa(text)
-        self.dotted_turns = _PRESIDENT_TURN_RE.search(text) is not None
+        self.dotted_turns = _dotted_turns(text)
 
     def starts(self, start: int, end: int) -> list[tuple[int, str, int]]:
         """(offset, label, offset after the label) of every line in text[start:end] that opens with a label."""
@@ -1175,6 +1175,10 @@ def _dotted_qa(text: str) -> bool:
     return opened.count("Q") >= 2 and opened.count("A") >= 2
 
 
+def _dotted_turns(text: str) -> bool:
+    return _PRESIDENT_TURN_RE.search(text) is not None
+
+
 def is_labelled_transcript(text: str) -> bool:
     """Turns opened by speaker labels ("ANDREW MARR: ", "Q: ", "Q. "/"A. "), even with no speaker given:
     at least three such lines and two different labels."""
@@ -1183,7 +1187,7 @@ def is_labelled_transcript(text: str) -> bool:
     recurring = _recurring_title_labels(text)
     titled = [m.group("label") for m in re.finditer(r"(?m)^[ \t]*" + _TITLE_LABEL_RE.pattern, text)]
     labels += [label for label in titled if label.lower() in _QUESTION_LABELS or label in recurring]
-    return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text) or _PRESIDENT_TURN_RE.search(text) is not None
+    return (len(labels) >= 3 and len(set(labels)) >= 2) or _dotted_qa(text) or _dotted_turns(text)
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|myself)\b")
