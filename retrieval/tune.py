@@ -364,8 +364,9 @@ def select_features(
     while len(kept) > 1:
         trials = [(cross_validate(records, gens, folds, tuple(f for f in kept if f != name), QUESTION_FEATURES, base, c), name) for name in kept]
         trial, name = max(trials, key=lambda t: objective(t[0]))
-        log_step(f"ranker without {name}: {objective(trial):.3f}{' (clearly better)' if clearly_better(trial, current) else ''}")
-        if not clearly_better(trial, current):
+        better = clearly_better(trial, current)
+        log_step(f"ranker without {name}: {objective(trial):.3f}{' (clearly better)' if better else ''}")
+        if not better:
             break
         kept, current = tuple(f for f in kept if f != name), trial
     return kept, QUESTION_FEATURES
