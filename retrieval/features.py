@@ -11,13 +11,13 @@ that fitting and cross-validation never embed again; a change here is one re-run
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .attribution import is_interviewer
 from .index import Generation
-from .query import ParsedQuestion, core_query_text, name_key, parse_question, person_like, query_text, role_variants, subject_text, topic_text
+from .query import ParsedQuestion, core_query_text, describes_one_person, name_key, parse_question, person_like, query_text, role_variants, subject_text, topic_text
 
 # Per candidate passage. The ranker's params name the ones it keeps; the rest are not computed into its score.
 FEATURES: tuple[str, ...] = (
@@ -142,6 +142,7 @@ class Derived:
         )
         self._own_terms = None
         self._role_terms = None
+        self._introduced = None
 
     def own_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in the passage's own words (no title, no speaker).
@@ -151,6 +152,13 @@ class Derived:
         if self._own_terms is None:
             self._own_terms = _presence(gen, [p.text for p in gen.passages])
         return self._own_terms
+
+    def introduced_terms(self, gen: Generation) -> np.ndarray:
+        """Per vocabulary term, whether any speaker is introduced or labelled with it."""
+        if self._introduced is None:
+            labels = _presence(gen, [p.speaker or "" for p in gen.passages])
+            self._introduced = (np.asarray(self.role_terms(gen).sum(axis=0)).ravel() > 0) | (np.asarray(labels.sum(axis=0)).ravel() > 0)
+        return self._introduced
 
     def role_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in how the passage's speaker is introduced."""
@@ -218,11 +226,24 @@ def prepare(gen: Generation) -> None:
     if gen.passages:
         built.own_terms(gen)
         built.role_terms(gen)
+        built.introduced_terms(gen)
 
 
 def parse(gen: Generation, question: str) -> ParsedQuestion:
     built = derived(gen)
-    return parse_question(question, gen.speaker_surnames, built.person_surnames, built.first_names)
+    parsed = parse_question(question, gen.speaker_surnames, built.person_surnames, built.first_names)
+    if describes_one_person(parsed) and not _introduced_as(gen, built, parsed.role):
+        # "What did the pope say", "what did angela merkel say": nobody in the corpus is introduced so. Asked as a
+        # person the corpus does not know, nothing is theirs; else someone else's words would answer for them.
+        surname, first = name_key(parsed.role)
+        return replace(parsed, speaker=parsed.role, speaker_key=surname, first_name=first, role=None)
+    return parsed
+
+
+def _introduced_as(gen: Generation, built: Derived, role: str) -> bool:
+    """Whether any speaker is introduced or labelled with a word of the role (in any of its wordings)."""
+    introduced = built.introduced_terms(gen)
+    return any(i < len(introduced) and introduced[i] for variant in role_variants(role) for i in _term_ids(gen, variant))
 
 
 def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexical_k: int = 60, role_rows: int = 300) -> CandidateSet:

@@ -306,6 +306,8 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             surname = _known_surname(typed, persons)
             if surname is None:
                 continue
+            if surname != typed and stop == end and i + 2 < len(tokens) and tokens[i + 2][2] in _AFTER_SPEAKER:
+                continue  # "nelson mandela on...": a near spelling of a known surname is someone else's first name
             before = tokens[i - 1][2] if i else ""
             after_index = i + (2 if stop != end else 1)
             after = tokens[after_index][2] if after_index < len(tokens) else ""
@@ -359,6 +361,21 @@ def role_variants(role: str) -> list[str]:
     swapped = " ".join(_ROLE_SYNONYMS.get(w.lower(), w) for w in words)
     spelled = re.sub(r"\blibdem\b", "liberal democrat", " ".join(words))
     return list(dict.fromkeys([role, spelled, swapped]))
+
+
+# "Which churchman said...", "What Tory MP warned...": a kind of speaker the user wants found, not one person.
+_KIND_ASKED = re.compile(r"^\s*(?:which|what|whose)\s+(?!(?:did|does|do|has|have|had|is|was|are|were|will|would)\b)", re.I)
+_QUALIFIER = re.compile(r"\s+(?:of|for|in|at|from)\s.*$", re.I)
+
+
+def describes_one_person(parsed: ParsedQuestion) -> bool:
+    """The described speaker is one person ("the pope", "angela merkel" typed in lower case), not a kind of
+    speaker to find ("which churchman said...") nor a group ("Blackpool's hoteliers"), whose words a member
+    may speak under another description."""
+    if not parsed.role or parsed.speaker_key or _KIND_ASKED.match(parsed.text):
+        return False
+    head = _QUALIFIER.sub("", parsed.role).split()[-1].lower()
+    return not (head.endswith("s") and not head.endswith(("ss", "us", "is")))
 
 
 def _role_phrase(text: str) -> str | None:

@@ -1,6 +1,6 @@
 """Question parsing: the asked speaker in its usual forms."""
 
-from retrieval.query import parse_question, person_like, query_text, subject_text, topic_text
+from retrieval.query import describes_one_person, parse_question, person_like, query_text, subject_text, topic_text
 
 KNOWN = frozenset({"straw", "howard", "vance", "obama", "green", "labour", "scotland", "police"})
 PEOPLE = frozenset({"straw", "howard", "vance", "obama", "green"})
@@ -219,3 +219,25 @@ def test_name_key_of_a_peer_and_of_a_name_with_a_place():
     assert name_key("Lord Kinnock of Bedwellty")[0] == "kinnock"
     assert name_key("Musharraf of Pakistan")[0] == "musharraf"
     assert name_key("Bishop of Winchester")[0] == "winchester"  # an office of a place: the place names it
+
+
+def test_a_described_speaker_is_one_person_unless_a_kind_or_a_group_is_asked():
+    # One person: if nobody in the corpus is introduced so, nobody's words may answer for them.
+    for question in ("What did the Pope say about gay marriage?", "what did angela merkel say about turkey",
+                     "did the surgeon general say anything about masks", "What did the head of the Catholic Church say about war?"):
+        parsed = ask(question)
+        assert parsed.role and describes_one_person(parsed), question
+    # A kind of speaker to find, or a group whose members speak under other descriptions.
+    for question in ("Which churchman said money should go to the poor?", "What Tory MP warned about pensions?",
+                     "What have politicians said about renewing Trident?", "Did Blackpool's hoteliers feel snubbed by the party?"):
+        parsed = ask(question)
+        assert not describes_one_person(parsed), question
+    assert not describes_one_person(ask("What did Jack Straw say about Iraq?"))  # a name, not a description
+
+
+def test_a_near_spelling_of_a_known_surname_before_another_name_is_a_first_name():
+    known = frozenset({"nielson"})
+    # "nelson" is one letter from Nielson, but the name in the speaker's place ends with "mandela".
+    assert parse_question("nelson mandela on guantanamo", known, known).speaker_key != "nielson"
+    # Alone in the speaker's place, a slip of the keyboard still finds the known person.
+    assert parse_question("nielsen on aid", known, known).speaker_key == "nielson"

@@ -51,6 +51,18 @@ def test_speaker_not_in_corpus_never_attributes(engine):
     assert answer.quotes == []
 
 
+def test_a_described_speaker_nobody_is_introduced_as_never_gets_someone_elses_words(engine):
+    # Nobody in the corpus is introduced as the pope, and the name typed in lower case is unknown: abstain, as for
+    # "Angela Merkel" written with capitals, instead of quoting whoever said most about the topic.
+    for question in ("What did the Pope say about immigration?", "what did angela merkel say about immigration",
+                     "what did the surgeon general say about deportations"):
+        answer = engine.ask(question)
+        assert answer.abstained and answer.quotes == [], question
+    # Described as the seed article introduces him, the vice president is found.
+    answer = engine.ask("What did the vice president say about discipline?")
+    assert not answer.abstained and "Vance" in answer.quotes[0].speaker
+
+
 def test_no_duplicate_quotes(engine):
     answer = engine.ask("What did Obama say about immigration reform?", top=5)
     spans = [(q.source, q.start, q.end) for q in answer.quotes]
