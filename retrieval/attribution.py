@@ -114,7 +114,7 @@ _ORG_HEADS = frozenset(
     fellowship""".split()
 )
 _OFFICES = frozenset("president secretary minister chancellor senator governor mayor premier ambassador".split())
-_DISTINCT_ROLE = frozenset("vice deputy shadow former junior assistant first acting".split())
+_DISTINCT_ROLE = frozenset("vice deputy shadow former junior assistant first acting prime".split())
 _LORD_ROLES = frozenset("chancellor chief president speaker advocate provost mayor privy".split())
 
 # lowercase head nouns of a descriptive speaker ("a Home Office spokesman",

@@ -17,7 +17,22 @@ import numpy as np
 
 from .attribution import is_interviewer
 from .index import Generation
-from .query import ParsedQuestion, core_query_text, describes_one_person, name_key, parse_question, person_like, query_text, role_variants, subject_text, topic_text
+from .query import (
+    ParsedQuestion,
+    asks_for_a_body,
+    core_query_text,
+    describes_one_person,
+    name_key,
+    OFFICE_CHANGERS,
+    names_another_office,
+    parse_question,
+    person_like,
+    query_text,
+    role_variants,
+    speaks_for_someone,
+    subject_text,
+    topic_text,
+)
 
 # Per candidate passage. The ranker's params name the ones it keeps; the rest are not computed into its score.
 FEATURES: tuple[str, ...] = (
@@ -110,6 +125,9 @@ class Derived:
             surname, first = keys[name]
             if surname and person_like(name):
                 self.first_names[surname] = self.first_names.get(surname, frozenset()) | ({first} if first else set())
+        # Passages whose speaker's introduction may name another office than an asked one (see _role_match).
+        self.changed_offices = [i for i, p in enumerate(gen.passages) if p.role and any(w in OFFICE_CHANGERS for w in p.role.split())]
+        self.speaks_for = np.fromiter((speaks_for_someone(p.role) or speaks_for_someone(p.speaker) for p in gen.passages), dtype=bool, count=n)
         self.surname = np.array([keys[p.speaker][0] if p.speaker else "" for p in gen.passages], dtype=object)
         self.first = np.array([(keys[p.speaker][1] or "") if p.speaker else "" for p in gen.passages], dtype=object)
         ids = gen.source_ids
@@ -334,9 +352,18 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
 
 
 def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None:
-    """Per passage, the best share of the asked role's words (in any of its wordings) in how its speaker is introduced."""
+    """Per passage, the best share of the asked role's words (in any of its wordings) in how its speaker is introduced;
+    none when the introduction names another office ("shadow chancellor" for "the chancellor") or someone speaking
+    for the office's holder."""
     shares = [share for variant in role_variants(role) if (share := _idf_share(built.role_terms(gen), _term_ids(gen, variant))) is not None]
-    return np.max(shares, axis=0) if shares else None
+    if not shares:
+        return None
+    other = np.zeros(len(gen.passages), dtype=bool)
+    for row in built.changed_offices:
+        other[row] = names_another_office(gen.passages[row].role, role)
+    if not asks_for_a_body(role):
+        other |= built.speaks_for
+    return np.where(other, 0.0, np.max(shares, axis=0))
 
 
 def _speaker_topic(own_terms, speaker_rows: np.ndarray | None, ids: list[int]) -> float:

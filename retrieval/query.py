@@ -257,6 +257,8 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
     surname, first = name_key(name)
     titled_only = all(w.lower().strip(".") in _ROLE_WORDS for w in words)
     lower_case = text == text.lower()
+    if lower_case and surname not in known_surnames and _DETERMINED.search(text[: subject.text_span[0]]):
+        titled_only = True  # "what did the health secretary say": a description, whatever surname "health" is near
     if surname and not titled_only and (subject.proper or lower_case):
         known = _known_surname(surname, persons)
         if known and (not first or not first_names.get(known) or first in first_names[known]):
@@ -279,6 +281,9 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
         role = " ".join(subject.words + subject.of)
         return ParsedQuestion(text, None, None, None, role)
     return ParsedQuestion(text, None, None, None)
+
+
+_DETERMINED = re.compile(r"\b(?:the|a|an)\s+$")
 
 
 # Words after which a name stands in the speaker's place ("did blair", "why is straw"), and words
@@ -336,7 +341,9 @@ _ROLE_SLOT = re.compile(
     rf"(?:the\s+|a\s+|an\s+)?(?P<role>(?:[\w'’-]+\s+){{0,4}}?[\w'’-]+?)\s+(?:{_VERBS}|\w+ed|\w+ing)\b",
     re.I,
 )
-_NOT_ROLES = frozenset("he she they it we you i this that these those there people anyone someone".split())
+_NOT_ROLES = frozenset("he she they it we you i this that these those there people anyone anybody someone somebody everyone nobody".split())
+# Words a description of a speaker never holds: a speech verb, or the scaffolding around one.
+_NOT_IN_ROLES = frozenset("say said says saying tell told talk talked speak spoke about been being".split())
 
 
 # "At the vigil, did the president think...", "Does the Lord Chancellor accept...": the same slot after an auxiliary.
@@ -353,6 +360,34 @@ _ROLE_SYNONYMS = {
     "chair": "chairman", "chairman": "chair", "chairwoman": "chair", "pm": "prime minister",
     "gop": "republican", "republican": "gop", "libdem": "liberal democrat",
 }
+
+
+# Words by which an introduction names another office than the one asked, written just before one of its words:
+# the shadow chancellor, the deputy prime minister and the Lord Chancellor are not the chancellor or the prime minister.
+OFFICE_CHANGERS = frozenset(("shadow", "former", "deputy", "vice", "junior", "assistant", "ex", "lord", "under"))
+_WORD = re.compile(r"[a-z]+")
+
+
+def names_another_office(introduced_as: str | None, role: str) -> bool:
+    """The introduction puts an office-changing word, which the asked role lacks, before one of the role's words."""
+    words = _WORD.findall((introduced_as or "").lower())
+    asked = _WORD.findall(role.lower())
+    stems = {w[:5] for w in asked}
+    return any(
+        word in OFFICE_CHANGERS and word not in asked and following[:5] in stems for word, following in zip(words, words[1:])
+    )
+
+
+def speaks_for_someone(text: str | None) -> bool:
+    """An introduction or label of someone speaking for another ("the prime minister's official spokesman")."""
+    words = _WORD.findall((text or "").lower())
+    return bool(words) and words[-1] in _SPEAKING_FOR
+
+
+def asks_for_a_body(role: str) -> bool:
+    """The role is a body's or its spokesman's ("the Medical Foundation", "a Home Office spokesman"), whose
+    position anyone speaking for it gives; a person's office ("the prime minister") is only its holder's."""
+    return any(word in _BODY_WORDS or word in _SPEAKING_FOR for word in _WORD.findall(role.lower()))
 
 
 def role_variants(role: str) -> list[str]:
@@ -374,6 +409,8 @@ def describes_one_person(parsed: ParsedQuestion) -> bool:
     may speak under another description."""
     if not parsed.role or parsed.speaker_key or _KIND_ASKED.match(parsed.text):
         return False
+    if any(w.lower() in _NOT_ROLES or w.lower() in _NOT_IN_ROLES for w in parsed.role.split()):
+        return False  # "Has anyone proposed...": nobody in particular
     head = _QUALIFIER.sub("", parsed.role).split()[-1].lower()
     return not (head.endswith("s") and not head.endswith(("ss", "us", "is")))
 
@@ -383,6 +420,10 @@ def _role_phrase(text: str) -> str | None:
     if not match:
         return None
     words = match.group("role").split()
+    if all(w.lower() in ("the", "a", "an") for w in words) or any(w.lower() in _NOT_IN_ROLES for w in words):
+        # "What is the view on rail fares?", "What was said about raising taxes?": the pattern took the
+        # question's own words ("the", "said about") for the one described.
+        return None
     if any(w.lower() in _NOT_ROLES or w.lower() in {"did", "does", "do", "is", "are", "was", "were", "be", "been", "being"} for w in words):
         return None
     return " ".join(words)

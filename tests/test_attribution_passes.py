@@ -65,6 +65,17 @@ def test_an_office_the_article_never_links_to_a_name_stays_unknown():
     assert who(rows, "It is disappointing") == Attribution(None, "direct")
 
 
+def test_the_prime_minister_is_not_whoever_the_article_calls_a_minister():
+    rows = read(
+        "Sam Ode has rejected calls for an inquiry into the deal.\n\n"
+        "The prime minister told his monthly press conference the matter was closed. "
+        "Former minister Ann Vale, who resigned over the deal, said it should be reopened."
+    )
+    # "prime" makes another office, as "deputy" or "shadow" do: nobody here is introduced as prime minister.
+    assert who(rows, "monthly press conference") == Attribution(None, "reported")
+    assert who(rows, "should be reopened") == Attribution("Ann Vale", "reported")
+
+
 def test_an_unnamed_source_keeps_its_description_and_she_needs_a_woman():
     rows = read(
         "Mr Denton said the figures were right.\n\n"

@@ -241,3 +241,21 @@ def test_a_near_spelling_of_a_known_surname_before_another_name_is_a_first_name(
     assert parse_question("nelson mandela on guantanamo", known, known).speaker_key != "nielson"
     # Alone in the speaker's place, a slip of the keyboard still finds the known person.
     assert parse_question("nielsen on aid", known, known).speaker_key == "nielson"
+
+
+def test_typed_in_lower_case_a_description_is_not_a_near_spelling_of_a_surname():
+    known = frozenset({"heath"})
+    people = frozenset({"heath"})
+    # "health" is one letter from David Heath, but "the health secretary" describes someone.
+    parsed = parse_question("what did the health secretary say about mrsa", known, people)
+    assert parsed.speaker_key is None and parsed.role == "health secretary"
+    assert parse_question("what did heath say about the budget", known, people).speaker_key == "heath"
+
+
+def test_the_questions_own_words_are_never_the_described_speaker():
+    # The role patterns can read "view" or "raising" as the verb; what they leave is not a person asked about.
+    for question in ("What is the view on rail fares?", "What was said about raising national insurance?",
+                     "Has anyone proposed bringing back national service?"):
+        parsed = ask(question)
+        assert not describes_one_person(parsed), (question, parsed.role)
+    assert ask("What was said about raising national insurance?").role is None

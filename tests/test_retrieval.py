@@ -286,6 +286,42 @@ def test_a_role_in_the_question_finds_the_person_the_article_introduces_with_it(
         _verbatim(meals_engine, answer)
 
 
+BUDGET_ROW = """---
+title: Budget row over tax plans
+outlet: Example Gazette
+published: 2005-03-02
+---
+Chancellor Ed Marsh defended his Budget on Wednesday.
+
+"This Budget keeps taxes low for working families," Mr Marsh said.
+
+Shadow chancellor Ann Vale said the sums did not add up.
+
+"This Budget hides a tax rise for every family in the country," Ms Vale said.
+
+The prime minister's official spokesman said the Budget had the cabinet's full support.
+"""
+
+
+def test_an_asked_office_is_not_the_shadow_office_nor_a_spokesman_for_its_holder(make_engine, tmp_path):
+    from retrieval.features import FEATURES, candidates
+
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-02-budget-row.txt", BUDGET_ROW)
+    gen = engine.generation
+
+    def fits(question):
+        cs = candidates(gen, engine.embedder, question)
+        column = cs.features[:, FEATURES.index("speaker")]
+        return {gen.passages[row].speaker: bool(f) for row, f in zip(cs.rows, column)}
+
+    # "Shadow chancellor" holds every word of "the chancellor", but names another office.
+    assert fits("What did the chancellor say about taxes?") == {"Ed Marsh": True, "Ann Vale": False, "prime minister official spokesman": False}
+    assert fits("What did the shadow chancellor say about taxes?")["Ann Vale"] is True
+    # Someone speaking for the prime minister is not the prime minister; asked for the spokesman, he is.
+    assert fits("What did the prime minister say about the Budget?")["prime minister official spokesman"] is False
+    assert fits("What did the prime minister's spokesman say about the Budget?")["prime minister official spokesman"] is True
+
+
 @pytest.mark.xfail(strict=True, reason="issue 13: the hand-set swap of a report for the speaker's own words was removed "
                    "without a cross-validated replacement; the fitted 'direct' weight alone does not lift her quote into the top three")
 def test_own_words_come_before_the_articles_report_of_them(meals_engine):
