@@ -994,6 +994,31 @@ def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str
     return None
 
 
+_OPENING_NAME = re.compile(r"(?:[A-Z][\w'’.-]*[ \t]+){1,3}[A-Z][\w'’-]*(?=[ \t]*[,;:]|[ \t]+[a-z])")
+
+
+def _named_next(k: int, sentences: list[SentenceSpan], text: str, people: "_People") -> str | None:
+    """Pass 2d: a lead that describes its speaker ("Scotland's justice minister has warned...") and a next
+    sentence that opens with a person named in full for the first time, with no office of their own
+    ("Cathy Jamieson said..."): the description is that person, as news leads are written."""
+    if k + 1 >= len(sentences):
+        return None
+    start = sentences[k + 1].start
+    match = _OPENING_NAME.match(text, start, sentences[k + 1].end)
+    if match is None:
+        return None
+    roles, name, _ = _split_chain(match.group(0).split())
+    if roles or len(name) < 2 or len(name) > 4 or not _looks_like_name(name):
+        return None  # "Finance Minister Sue Essex": someone with an office of their own
+    holder = people.canonical(name)
+    key = holder.split()[-1].lower()
+    if any(offset < start and mentioned[-1].lower() == key for offset, mentioned in people.mentions):
+        return None  # named before: not the one the lead introduces
+    if any(person == holder for _role, person in people.roles):
+        return None
+    return holder
+
+
 def _resolve_description(phrase: str, people: "_People", last_body: str | None, before: str) -> str | None:
     """Pass 2c: a description is its own speaker, with three exceptions: a document speaks for its
     author ("the NAO report" -> the National Audit Office; "the report" -> the body that last spoke),
@@ -1305,6 +1330,12 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     parsed = _Parses(text_for_parse, sentences, pending)
     for k, masked, _pieces in pending:
         refs[k] = _explicit_ref(parsed.get(k), masked, people)
+    lead = refs[0]
+    if lead is not None and lead.kind == "desc" and lead.person and labels is None:
+        holder = _named_next(0, sentences, text, people)
+        if holder is not None:
+            people.roles.append((lead.value.lower(), holder))
+            refs[0] = _Ref("name", holder, True, holder.split())
 
     # forward pass: resolve references, keep carry-over state
     speakers: list[str | None] = [None] * n

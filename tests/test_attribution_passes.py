@@ -76,6 +76,24 @@ def test_the_prime_minister_is_not_whoever_the_article_calls_a_minister():
     assert who(rows, "should be reopened") == Attribution("Ann Vale", "reported")
 
 
+def test_a_lead_that_describes_its_speaker_is_the_person_the_next_sentence_names():
+    rows = read(
+        "Wales's housing minister has warned landlords that she will close loopholes in the rent rules.\n\n"
+        "Mary Tudwal said the changes would come into force in April. "
+        "However, the minister said tenants would also face new duties."
+    )
+    assert who(rows, "close loopholes") == Attribution("Mary Tudwal", "reported")
+    assert who(rows, "tenants would also") == Attribution("Mary Tudwal", "reported")
+
+
+def test_a_lead_description_is_not_someone_named_next_with_an_office_of_their_own():
+    rows = read(
+        "A council leader has warned that bin collections will be cut.\n\n"
+        "Housing Minister Paul Denton said councils had been given enough money."
+    )
+    assert who(rows, "bin collections") != Attribution("Paul Denton", "reported")
+
+
 def test_an_unnamed_source_keeps_its_description_and_she_needs_a_woman():
     rows = read(
         "Mr Denton said the figures were right.\n\n"
