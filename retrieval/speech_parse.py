@@ -37,7 +37,7 @@ SPEECH_FORMS = frozenset(
     concluded describe describes described dismiss dismissed reject rejected promise promises promised
     vow vows vowed confess confesses confessed pledge pledged pledges defend defended defends criticise
     criticises criticised criticize criticized attack attacked welcome welcomed welcomes questioned queried
-    wondered""".split()
+    wondered brand brands branded label labels labelled labeled dub dubs dubbed""".split()
 )
 # Thinking, finding and questioning are reported speech only with a clause after them ("she believed the
 # majority wanted...", "he questioned how police would cope"), never alone ("he believed in it", "the police
@@ -52,7 +52,7 @@ _WEAK_FORMS = frozenset(
     pledge pledged pledges criticise criticised criticize criticized attack attacked welcome welcomed
     welcomes describe described deny denies denied confess confesses confessed predict predicts predicted
     reveal reveals revealed confirm confirms confirmed announce announces announced accuse accuses accused
-    hint hints hinted""".split()
+    hint hints hinted brand brands branded label labels labelled labeled dub dubs dubbed""".split()
 )
 _SUBJECT_DEPS = frozenset({"nsubj"})
 _NP_LEFT_DEPS = frozenset({"det", "compound", "amod", "nmod", "poss", "case", "nummod", "flat", "punct"})
@@ -104,10 +104,26 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
-    speaker: Phrase | None = None
-    found_verb = False
     if any(_reported_to_a_body(tok) for tok in doc if tok.lower_ in SPEECH_FORMS and not _inside(tok.idx, quoted)):
         return Parsed(speaker=None, subject=_main_subject(doc), speech_verb=True, passive=True)
+    reports = list(_reports(doc, quoted))
+    # A closing report names the speaker of the whole sentence: in "The minister had been saying X, the spokesman
+    # said" the spokesman speaks. Not a pronoun there, which says less than a name before it, nor a report with
+    # words of its own after it ("He continued: "..." Mr Blair said he would not respond").
+    own = next(((verb, subj) for verb, subj in reports if _closing_report(verb, subj)), None)
+    chosen = own or next(((verb, subj) for verb, subj in reports if subj is not None), None)
+    return Parsed(speaker=_phrase(chosen[1]) if chosen else None, subject=_main_subject(doc), speech_verb=bool(reports))
+
+
+def _closing_report(verb, subject) -> bool:
+    if verb.dep_ != "ROOT" or subject is None or subject.lower_ in _PRONOUN_WORDS:
+        return False
+    named = {t.i for t in subject.subtree}
+    return all(t.dep_ == "punct" or t.i in named for t in verb.doc[verb.i + 1 :])
+
+
+def _reports(doc, quoted: list[tuple[int, int]]):
+    """(speech verb, its subject or None) for each verb that reports speech, in the sentence's order."""
     for tok in doc:
         if tok.lower_ not in SPEECH_FORMS or _inside(tok.idx, quoted):
             continue
@@ -125,12 +141,7 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
             continue  # "why she thinks...", "how he said it": an embedded question, not a report
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
             continue  # "it was said", "he is said to": no speaker
-        found_verb = True
-        subj = _subject_of(tok, quoted)
-        if subj is not None:
-            speaker = _phrase(subj)
-            break
-    return Parsed(speaker=speaker, subject=_main_subject(doc), speech_verb=found_verb)
+        yield tok, _subject_of(tok, quoted)
 
 
 def _reported_to_a_body(verb) -> bool:

@@ -94,6 +94,33 @@ def test_a_lead_description_is_not_someone_named_next_with_an_office_of_their_ow
     assert who(rows, "bin collections") != Attribution("Paul Denton", "reported")
 
 
+def test_branding_or_labelling_something_is_saying_it():
+    rows = read(
+        "Lib Dem spokesman Tom Reed has branded the scheme a waste of money and \"deeply flawed\".\n\n"
+        "Meanwhile Labour backbencher Sam Ode labelled the casino plans \"a pile of pants\"."
+    )
+    assert who(rows, "waste of money") == Attribution("Tom Reed", "reported")
+    assert who(rows, "pile of pants") == Attribution("Sam Ode", "reported")
+
+
+def test_a_closing_report_names_the_speaker_of_the_whole_sentence():
+    rows = read(
+        "Later, Downing Street spokesman Tom Reed urged people to read the minister's remarks in context.\n\n"
+        "The minister had been saying she understood the worry, but that was not what was happening, the spokesman said. "
+        "The barrister who had represented Mr Pike had said the rules were unfair, said Mr Ode."
+    )
+    assert who(rows, "understood the worry") == Attribution("Tom Reed", "reported")
+    assert who(rows, "rules were unfair") == Attribution("Ode", "reported")
+
+
+def test_a_report_with_words_of_its_own_after_a_quote_does_not_take_the_quote():
+    rows = read(
+        'Mr Howard attacked the government. He continued: "How can there be discipline in schools?" '
+        'Mr Blair said he would not respond.'
+    )
+    assert who(rows, "discipline in schools").speaker != "Mr Blair"
+
+
 def test_an_unnamed_source_keeps_its_description_and_she_needs_a_woman():
     rows = read(
         "Mr Denton said the figures were right.\n\n"
