@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .attribution import is_interviewer
+from .attribution import is_interviewer, is_labelled_transcript
 from .index import Generation
 from .query import (
     ParsedQuestion,
@@ -41,6 +41,7 @@ FEATURES: tuple[str, ...] = (
     "window1",  # the question against the passage with its same-document neighbours, one each side
     "window3",  # ... three each side: roughly a 1,000-character chunk around the passage
     "paragraph",  # ... its whole paragraph
+    "paragraph_transcript",  # ... again, in a transcript: a speech's paragraphs weigh otherwise than a news report's
     "document",  # ... the document's centroid
     "lexical",  # BM25 over the topic words, over the best BM25 of the question
     "coverage",  # share of the topic's IDF mass in the passage or a neighbour
@@ -114,6 +115,9 @@ class Derived:
         self.modes = np.fromiter((_MODE_CODE[p.mode] for p in gen.passages), dtype=np.int8, count=n)
         self.gives_reason = np.fromiter((bool(_REASON.search(p.text)) for p in gen.passages), dtype=bool, count=n)
         self.asks = np.fromiter((asks(p.text) for p in gen.passages), dtype=bool, count=n)
+        # A speech or an interview, as opposed to a news report (see "paragraph_transcript").
+        spoken = {source: doc.speaker is not None or is_labelled_transcript(doc.text) for source, doc in gen.documents.items()}
+        self.transcript = np.fromiter((spoken[p.source] for p in gen.passages), dtype=bool, count=n)
         self.interviewer = np.fromiter((is_interviewer(p.speaker) for p in gen.passages), dtype=bool, count=n)
         self.lengths = np.fromiter((p.end - p.start for p in gen.passages), dtype=np.float64, count=n)
         names = {p.speaker for p in gen.passages if p.speaker}
@@ -301,12 +305,14 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     match = _speaker_matches(built, c, parsed)
     prev = np.clip(c - 1, 0, max(n - 1, 0))
     prev_asks = built.answered[prev] & built.prev_same[c]
+    paragraph = built.paragraphs[c] @ query_vector
     columns = {
         "dense": dense,
         "dense_gap": dense - (dense.max() if len(dense) else 0.0),
         "window1": built.window1[c] @ query_vector,
         "window3": built.window3[c] @ query_vector,
-        "paragraph": built.paragraphs[c] @ query_vector,
+        "paragraph": paragraph,
+        "paragraph_transcript": paragraph * built.transcript[c],
         "document": built.centroids[c] @ query_vector,
         "lexical": lexical,
         "coverage": coverage,
