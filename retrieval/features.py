@@ -176,10 +176,12 @@ class Derived:
         return self._own_terms
 
     def introduced_terms(self, gen: Generation) -> np.ndarray:
-        """Per vocabulary term, whether any speaker is introduced or labelled with it."""
+        """Per vocabulary term, whether any speaker is introduced or labelled with it, or it stands in a statement
+        no one is credited with ("...," the mayor said: an office the article never gave a name)."""
         if self._introduced is None:
             labels = _presence(gen, [p.speaker or "" for p in gen.passages])
-            self._introduced = (np.asarray(self.role_terms(gen).sum(axis=0)).ravel() > 0) | (np.asarray(labels.sum(axis=0)).ravel() > 0)
+            unnamed = _presence(gen, [p.text if p.mode != "none" and not p.speaker else "" for p in gen.passages])
+            self._introduced = np.asarray((self.role_terms(gen) + labels + unnamed).sum(axis=0)).ravel() > 0
         return self._introduced
 
     def role_terms(self, gen: Generation):
