@@ -22,11 +22,12 @@ from .query import (
     asks_for_a_body,
     core_query_text,
     describes_one_person,
-    name_key,
     OFFICE_CHANGERS,
+    name_key,
     names_another_office,
     parse_question,
     person_like,
+    place_qualifiers,
     query_text,
     role_variants,
     speaks_for_someone,
@@ -165,6 +166,7 @@ class Derived:
         self._own_terms = None
         self._role_terms = None
         self._introduced = None
+        self._lead_terms = None
 
     def own_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in the passage's own words (no title, no speaker).
@@ -183,6 +185,17 @@ class Derived:
             unnamed = _presence(gen, [p.text if p.mode != "none" and not p.speaker else "" for p in gen.passages])
             self._introduced = np.asarray((self.role_terms(gen) + labels + unnamed).sum(axis=0)).ravel() > 0
         return self._introduced
+
+    def lead_terms(self, gen: Generation):
+        """(documents x vocabulary) presence of each stemmed term in a document's title and first paragraph,
+        where a report says where it happens; documents numbered as in `gen.source_ids`."""
+        if self._lead_terms is None:
+            leads = [doc.title or "" for doc in gen.documents.values()]
+            for p, number in zip(gen.passages, gen.source_ids):
+                if p.paragraph == 0:
+                    leads[number] += " " + p.text
+            self._lead_terms = _presence(gen, leads)
+        return self._lead_terms
 
     def role_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in how the passage's speaker is introduced."""
@@ -227,12 +240,12 @@ def _presence(gen: Generation, texts: list[str]):
     from scipy.sparse import csr_matrix
 
     tok = gen.bm25.tokenizer
-    ids = tok.tokenize(texts, update_vocab=False, show_progress=False, return_as="ids")
+    # Each term once per text: a word said three times is still one word of the topic, not three.
+    ids = [sorted(set(x)) for x in tok.tokenize(texts, update_vocab=False, show_progress=False, return_as="ids")]
     indptr = np.cumsum([0] + [len(x) for x in ids])
     cols = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(indptr[-1]))
     size = max(len(tok.get_vocab_dict()), int(cols.max()) + 1 if len(cols) else 1)
     matrix = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(ids), size))
-    matrix.data[:] = 1.0
     return matrix.tocsc()  # read by column: a question's few terms
 
 
@@ -363,7 +376,10 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     """Per passage, the best share of the asked role's words (in any of its wordings) in how its speaker is introduced;
     none when the introduction names another office ("shadow chancellor" for "the chancellor") or someone speaking
     for the office's holder."""
-    shares = [share for variant in role_variants(role) if (share := _idf_share(built.role_terms(gen), _term_ids(gen, variant))) is not None]
+    where = _place_credit(gen, built, place_qualifiers(role))
+    shares = [
+        share for variant in role_variants(role) if (share := _idf_share(built.role_terms(gen), _term_ids(gen, variant), where)) is not None
+    ]
     if not shares:
         return None
     other = np.zeros(len(gen.passages), dtype=bool)
@@ -372,6 +388,29 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     if not asks_for_a_body(role):
         other |= built.speaks_for
     return np.where(other, 0.0, np.max(shares, axis=0))
+
+
+def _place_credit(gen: Generation, built: Derived, places: dict[str, tuple[str, ...]]) -> dict[int, np.ndarray]:
+    """Per place word of an asked role ("Welsh culture minister"), the passages introduced with another of the
+    role's words in a report whose title or first paragraph names the place, and which introduces nobody with
+    it: there the place goes without saying. A place named only in passing ("in England and Wales") is not
+    where the report happens; where someone is introduced with it ("Scottish Tory leader"), it tells the
+    speakers apart."""
+    credit: dict[int, np.ndarray] = {}
+    if not places or not len(gen.passages):
+        return credit
+    lead = built.lead_terms(gen)
+    introduced = built.role_terms(gen)
+    for asked, spellings in places.items():
+        forms = [t for t in _term_ids(gen, " ".join(spellings)) if t < lead.shape[1] and t < introduced.shape[1]]
+        if not forms:
+            continue
+        named = np.asarray(lead[:, forms].sum(axis=1)).ravel() > 0
+        taken = np.zeros(len(named), dtype=bool)
+        taken[gen.source_ids[np.asarray(introduced[:, forms].sum(axis=1)).ravel() > 0]] = True
+        for term in _term_ids(gen, asked):
+            credit[term] = (named & ~taken)[gen.source_ids]
+    return credit
 
 
 def _speaker_topic(own_terms, speaker_rows: np.ndarray | None, ids: list[int]) -> float:
@@ -455,9 +494,10 @@ def _document_coverage(gen: Generation, built: Derived, term_scores: np.ndarray,
     return (idf @ in_document[:, gen.source_ids[c]]) / idf.sum()
 
 
-def _idf_share(matrix, ids: list[int]) -> np.ndarray | None:
+def _idf_share(matrix, ids: list[int], credit: dict[int, np.ndarray] | None = None) -> np.ndarray | None:
     """Per row of a (passages x vocabulary) presence matrix, the IDF-weighted share of the terms `ids` it holds;
-    None when no term occurs in any row."""
+    None when no term occurs in any row. `credit` marks, per term, rows that count as holding it when they
+    hold another of the terms."""
     ids = [i for i in ids if i < matrix.shape[1]]
     if not ids:
         return None
@@ -466,7 +506,12 @@ def _idf_share(matrix, ids: list[int]) -> np.ndarray | None:
     idf = np.where(df > 0, np.log((matrix.shape[0] + 1) / (df + 0.5)), 0.0)
     if idf.sum() <= 0:
         return None
-    return np.asarray(columns @ idf).ravel() / idf.sum()
+    held = np.asarray(columns @ idf).ravel()
+    extra = np.zeros_like(held)
+    for j, term in enumerate(ids):
+        if credit and term in credit and idf[j] > 0:
+            extra += (credit[term] & (columns[:, j].toarray().ravel() == 0) & (held > 0)) * idf[j]
+    return (held + extra) / idf.sum()
 
 
 def _dense_rows(gen: Generation, query_vector: np.ndarray, k: int) -> list[int]:

@@ -398,6 +398,28 @@ def role_variants(role: str) -> list[str]:
     return list(dict.fromkeys([role, spelled, swapped]))
 
 
+# "Welsh", "Scottish", "American", "Scotland's": where the office is, which an article about that place
+# seldom repeats in the introduction ("Culture Minister Alun Pugh" in a report on the Welsh assembly).
+_PLACE = re.compile(r"^(?:[A-Z][a-z]+(?:ish|sh|ian|an|ese)|[a-z]+ish|welsh|[A-Z][A-Za-z]+['’]s)$")
+
+
+_PLACE_PAIRS = (
+    ("scotland", "scottish"), ("wales", "welsh"), ("england", "english"), ("britain", "british"), ("ireland", "irish"),
+    ("america", "american"), ("europe", "european"), ("france", "french"), ("germany", "german"),
+)
+_SAME_PLACE = {a: b for pair in _PLACE_PAIRS for a, b in (pair, pair[::-1])}
+
+
+def place_qualifiers(role: str) -> dict[str, tuple[str, ...]]:
+    """The asked role's words that say where the office is, not which office it is, each with the ways an
+    article may name that place ("Scotland's" and "Scottish")."""
+    words = [
+        re.sub(r"['’]s$", "", w) for w in role.split()
+        if (_PLACE.match(w) or re.sub(r"['’]s$", "", w).lower() in _SAME_PLACE) and w.lower() not in OFFICE_CHANGERS
+    ]
+    return {w: (w, _SAME_PLACE[w.lower()]) if w.lower() in _SAME_PLACE else (w,) for w in words}
+
+
 # "Which churchman said...", "What Tory MP warned...": a kind of speaker the user wants found, not one person.
 _KIND_ASKED = re.compile(r"^\s*(?:which|what|whose)\s+(?!(?:did|does|do|has|have|had|is|was|are|were|will|would)\b)", re.I)
 _QUALIFIER = re.compile(r"\s+(?:of|for|in|at|from)\s.*$", re.I)
@@ -407,8 +429,11 @@ def describes_one_person(parsed: ParsedQuestion) -> bool:
     """The described speaker is one person ("the pope", "angela merkel" typed in lower case), not a kind of
     speaker to find ("which churchman said...") nor a group ("Blackpool's hoteliers"), whose words a member
     may speak under another description."""
-    if not parsed.role or parsed.speaker_key or _KIND_ASKED.match(parsed.text):
+    if not parsed.role or parsed.speaker_key:
         return False
+    kind = _KIND_ASKED.match(parsed.text)
+    if kind and parsed.text[kind.end():].lower().startswith(parsed.role.split()[0].lower()):
+        return False  # the kind follows the question word; in "What changes did the Tory leader demand?" it does not
     if any(w.lower() in _NOT_ROLES or w.lower() in _NOT_IN_ROLES for w in parsed.role.split()):
         return False  # "Has anyone proposed...": nobody in particular
     head = _QUALIFIER.sub("", parsed.role).split()[-1].lower()

@@ -1,6 +1,14 @@
 """Question parsing: the asked speaker in its usual forms."""
 
-from retrieval.query import describes_one_person, parse_question, person_like, query_text, subject_text, topic_text
+from retrieval.query import (
+    describes_one_person,
+    parse_question,
+    person_like,
+    place_qualifiers,
+    query_text,
+    subject_text,
+    topic_text,
+)
 
 KNOWN = frozenset({"straw", "howard", "vance", "obama", "green", "labour", "scotland", "police"})
 PEOPLE = frozenset({"straw", "howard", "vance", "obama", "green"})
@@ -224,7 +232,8 @@ def test_name_key_of_a_peer_and_of_a_name_with_a_place():
 def test_a_described_speaker_is_one_person_unless_a_kind_or_a_group_is_asked():
     # One person: if nobody in the corpus is introduced so, nobody's words may answer for them.
     for question in ("What did the Pope say about gay marriage?", "what did angela merkel say about turkey",
-                     "did the surgeon general say anything about masks", "What did the head of the Catholic Church say about war?"):
+                     "did the surgeon general say anything about masks", "What did the head of the Catholic Church say about war?",
+                     "What changes to the bill did the Tory leader in the Lords demand?"):
         parsed = ask(question)
         assert parsed.role and describes_one_person(parsed), question
     # A kind of speaker to find, or a group whose members speak under other descriptions.
@@ -259,3 +268,14 @@ def test_the_questions_own_words_are_never_the_described_speaker():
         parsed = ask(question)
         assert not describes_one_person(parsed), (question, parsed.role)
     assert ask("What was said about raising national insurance?").role is None
+
+
+def test_the_words_of_an_asked_role_that_say_where_the_office_is():
+    assert place_qualifiers("Welsh culture minister") == {"Welsh": ("Welsh", "wales")}
+    assert place_qualifiers("Scotland justice minister") == {"Scotland": ("Scotland", "scottish")}
+    assert place_qualifiers("American ambassador") == {"American": ("American", "america")}
+    # An office's own words, and words that change the office, say nothing of a place.
+    assert place_qualifiers("English children's commissioner") == {"English": ("English", "england")}
+    assert place_qualifiers("shadow chancellor") == {}
+    assert place_qualifiers("spokeswoman") == {}
+    assert place_qualifiers("chairman of the Electoral Commission") == {}
