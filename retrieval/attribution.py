@@ -994,18 +994,30 @@ def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str
     return None
 
 
+_VERB_AFTER_NAME = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+)?(?:said|says|told|added|warned|argued|insisted|explained|claimed)\b")
 _OPENING_NAME = re.compile(r"(?:[A-Z][\w'’.-]*[ \t]+){1,3}[A-Z][\w'’-]*(?=[ \t]*[,;:]|[ \t]+[a-z])")
 
 
-def _named_next(k: int, sentences: list[SentenceSpan], text: str, people: "_People") -> str | None:
-    """Pass 2d: a lead that describes its speaker ("Scotland's justice minister has warned...") and a next
+def _unheld_description(ref: "_Ref", people: "_People", sentence: SentenceSpan, text: str) -> bool:
+    """A description of one person ("the chairman of the Police Federation") that no one named so far holds,
+    reporting without quoting: a described speaker given their own words already ("The Archbishop of
+    Canterbury said: "...") is not introduced further by the name that opens the next sentence."""
+    if _QUOTE_CHARS.search(text, sentence.start, sentence.end):
+        return False
+    return ref.kind in ("desc", "role") and not people.by_role(ref.value.lower())
+
+
+def _named_next(k: int, sentences: list[SentenceSpan], text: str, people: "_People", said_next: bool = False) -> str | None:
+    """Pass 2d: a sentence that describes its speaker ("Scotland's justice minister has warned...") and a next
     sentence that opens with a person named in full for the first time, with no office of their own
-    ("Cathy Jamieson said..."): the description is that person, as news leads are written."""
+    ("Cathy Jamieson said..."): the description is that person, as news leads are written. Past the lead,
+    only when the name is followed straight by its verb ("Jan Berry said:"): "John Smith, a parent, said"
+    brings a description of its own."""
     if k + 1 >= len(sentences):
         return None
     start = sentences[k + 1].start
     match = _OPENING_NAME.match(text, start, sentences[k + 1].end)
-    if match is None:
+    if match is None or (said_next and not _VERB_AFTER_NAME.match(text, match.end(), sentences[k + 1].end)):
         return None
     roles, name, _ = _split_chain(match.group(0).split())
     if roles or len(name) < 2 or len(name) > 4 or not _looks_like_name(name):
@@ -1330,12 +1342,16 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     parsed = _Parses(text_for_parse, sentences, pending)
     for k, masked, _pieces in pending:
         refs[k] = _explicit_ref(parsed.get(k), masked, people)
-    lead = refs[0]
-    if lead is not None and lead.kind == "desc" and lead.person and labels is None:
-        holder = _named_next(0, sentences, text, people)
-        if holder is not None:
-            people.roles.append((lead.value.lower(), holder))
-            refs[0] = _Ref("name", holder, True, holder.split())
+    described: dict[int, str] = {}  # sentence -> the description pass 2d gave a name
+    if labels is None:
+        for k, ref in enumerate(refs):
+            if ref is None or not ref.person or not (ref.kind == "desc" if k == 0 else _unheld_description(ref, people, sentences[k], text)):
+                continue
+            holder = _named_next(k, sentences, text, people, said_next=k > 0)
+            if holder is not None:
+                people.roles.append((ref.value.lower(), holder))
+                refs[k] = _Ref("name", holder, True, holder.split())
+                described[k] = ref.value
 
     # forward pass: resolve references, keep carry-over state
     speakers: list[str | None] = [None] * n
@@ -1432,5 +1448,5 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
         sp = final[k]
         if mode == "none":
             sp = None
-        out.append(Attribution(speaker=sp, mode=mode))  # type: ignore[arg-type]
+        out.append(Attribution(speaker=sp, mode=mode, introduced_as=described.get(k) if sp else None))  # type: ignore[arg-type]
     return out

