@@ -286,6 +286,15 @@ def test_a_role_in_the_question_finds_the_person_the_article_introduces_with_it(
         _verbatim(meals_engine, answer)
 
 
+def _counts_as_asked(engine, question: str) -> dict[str | None, bool]:
+    """Each candidate's speaker, and whether the "speaker" feature counts them as the one asked about."""
+    from retrieval.features import FEATURES, candidates
+
+    gen = engine.generation
+    cs = candidates(gen, engine.embedder, question)
+    return {gen.passages[row].speaker: bool(f) for row, f in zip(cs.rows, cs.features[:, FEATURES.index("speaker")])}
+
+
 BUDGET_ROW = """---
 title: Budget row over tax plans
 outlet: Example Gazette
@@ -304,15 +313,10 @@ The prime minister's official spokesman said the Budget had the cabinet's full s
 
 
 def test_an_asked_office_is_not_the_shadow_office_nor_a_spokesman_for_its_holder(make_engine, tmp_path):
-    from retrieval.features import FEATURES, candidates
-
     engine = _one_document_engine(make_engine, tmp_path, "2005-03-02-budget-row.txt", BUDGET_ROW)
-    gen = engine.generation
 
     def fits(question):
-        cs = candidates(gen, engine.embedder, question)
-        column = cs.features[:, FEATURES.index("speaker")]
-        return {gen.passages[row].speaker: bool(f) for row, f in zip(cs.rows, column)}
+        return _counts_as_asked(engine, question)
 
     # "Shadow chancellor" holds every word of "the chancellor", but names another office.
     assert fits("What did the chancellor say about taxes?") == {"Ed Marsh": True, "Ann Vale": False, "prime minister official spokesman": False}
@@ -443,8 +447,6 @@ Culture Minister Joe Hart said the plans would also cover councils in England an
 def test_a_place_in_an_asked_role_goes_without_saying_in_a_report_from_that_place(make_engine, tmp_path):
     # "The Welsh culture minister" is the culture minister of a report on Welsh arts, though it introduces him
     # without the word; not the culture minister of a report that names Wales only in passing.
-    from retrieval.features import FEATURES, candidates
-
     root = tmp_path / "three"
     root.mkdir()
     (root / "2005-03-04-arts.txt").write_text(ARTS_ROW, encoding="utf-8")
@@ -452,9 +454,7 @@ def test_a_place_in_an_asked_role_goes_without_saying_in_a_report_from_that_plac
     (root / "2005-03-03-waits.txt").write_text(WAITS_ROW, encoding="utf-8")
     engine = make_engine(root)
     engine.load()
-    gen = engine.generation
-    cs = candidates(gen, engine.embedder, "What did the Welsh culture minister say about the arts row?")
-    fits = {gen.passages[row].speaker: bool(f) for row, f in zip(cs.rows, cs.features[:, FEATURES.index("speaker")])}
+    fits = _counts_as_asked(engine, "What did the Welsh culture minister say about the arts row?")
     assert fits == {"Rhys Morgan": True, "Ann Price": False, "Joe Hart": False, None: False}
 
 
@@ -476,10 +476,6 @@ Ann Kell said: "It is a service, not a political football."
 def test_a_speaker_described_only_in_the_sentence_before_their_name_is_found_by_that_description(make_engine, tmp_path):
     # The article never writes "Bus Federation chairman Ann Kell": the description stands in the sentence
     # before her name. Asked by it, her words are the asked person's.
-    from retrieval.features import FEATURES, candidates
-
     engine = _one_document_engine(make_engine, tmp_path, "2005-03-06-federation.txt", FEDERATION)
-    gen = engine.generation
-    cs = candidates(gen, engine.embedder, "What did the chairman of the Bus Federation say about the plans?")
-    fits = {gen.passages[row].speaker: bool(f) for row, f in zip(cs.rows, cs.features[:, FEATURES.index("speaker")])}
+    fits = _counts_as_asked(engine, "What did the chairman of the Bus Federation say about the plans?")
     assert fits["Ann Kell"] is True and fits["Tom Reed"] is False
