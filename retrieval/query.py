@@ -408,6 +408,11 @@ _PLACE_PAIRS = (
     ("america", "american"), ("europe", "european"), ("france", "french"), ("germany", "german"),
 )
 _SAME_PLACE = {a: b for pair in _PLACE_PAIRS for a, b in (pair, pair[::-1])}
+# A party is which office, not where: "Labour's campaign spokesman" is not the Tory one of a report on Labour.
+_PARTIES = frozenset(
+    "labour tory tories conservative conservatives liberal libdem democrat democrats democratic republican republicans "
+    "snp plaid ukip green greens unionist unionists".split()
+)
 
 
 def place_qualifiers(role: str) -> dict[str, tuple[str, ...]]:
@@ -415,7 +420,8 @@ def place_qualifiers(role: str) -> dict[str, tuple[str, ...]]:
     article may name that place ("Scotland's" and "Scottish")."""
     words = [
         re.sub(r"['’]s$", "", w) for w in role.split()
-        if (_PLACE.match(w) or re.sub(r"['’]s$", "", w).lower() in _SAME_PLACE) and w.lower() not in OFFICE_CHANGERS
+        if (_PLACE.match(w) or re.sub(r"['’]s$", "", w).lower() in _SAME_PLACE)
+        and w.lower() not in OFFICE_CHANGERS and re.sub(r"['’]s$", "", w).lower() not in _PARTIES
     ]
     return {w: (w, _SAME_PLACE[w.lower()]) if w.lower() in _SAME_PLACE else (w,) for w in words}
 

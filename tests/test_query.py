@@ -277,5 +277,8 @@ def test_the_words_of_an_asked_role_that_say_where_the_office_is():
     # An office's own words, and words that change the office, say nothing of a place.
     assert place_qualifiers("English children's commissioner") == {"English": ("English", "england")}
     assert place_qualifiers("shadow chancellor") == {}
+    # A party tells speakers apart: "Labour's campaign spokesman" is not the Tory one of a report on Labour.
+    assert place_qualifiers("Labour's campaign spokesman") == {}
+    assert place_qualifiers("Republican senator") == {}
     assert place_qualifiers("spokeswoman") == {}
     assert place_qualifiers("chairman of the Electoral Commission") == {}
