@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import NamedTuple
 
 from .models import Attribution, SentenceSpan
 from .speech_parse import SPEECH_FORMS, Parsed, Phrase, parse
@@ -372,6 +373,10 @@ class _People:
                 after = _ROLE_APPOSITION.match(text, m.end(), end)
                 if after and any(w.lower() in _ROLE_WORDS or w.lower() in _PERSON_NOUNS for w in after.group(1).split()):
                     self.roles.append((" ".join(after.group(1).lower().replace("'s", "").split()), " ".join(name)))
+
+    def named_before(self, offset: int, window: int) -> set[str]:
+        """The people named in the `window` characters before `offset`."""
+        return {self.canonical(name) for at, name in self.mentions if 0 <= offset - at <= window}
 
     def expand(self, phrase: str) -> str:
         """ "NAO" -> "National Audit Office" when the article spells it out once ("... Office (NAO)")."""
@@ -904,34 +909,62 @@ def _antecedent(
     return None
 
 
-def _quotes_someone_else(k, who, modes, final, refs, frac, link, quoting) -> bool:
+class _TurnQuote(NamedTuple):
+    """Whether a transcript sentence quotes someone other than the turn's speaker, and whose words they are
+    (None: someone the turn does not name)."""
+
+    quotes: bool
+    speaker: str | None = None
+
+
+_OWN_WORDS = _TurnQuote(False)
+
+
+def _quoted_in_turn(k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said_by: Phrase | None, named_near: set[str]) -> _TurnQuote:
     """In a transcript turn, quoted words that the turn gives to someone else ("X told us, "..."", '"...," she
-    said'), and the sentences that carry that quotation on."""
-    if modes[k] != "direct":
-        return False
+    said', "As one staff sergeant said, "...""), and the sentences that carry that quotation on."""
     ref = refs[k]
+    if ref is not None and _third_person(ref):
+        # a speaker never calls themself "he" or "they"; a short quotation in a long sentence ("...he put out a
+        # statement — I didn't speak to Joe yet — but he said, "At no time..."") is still his, not the turn's
+        if frac[k] == 0 or not (modes[k] == "direct" or (modes[k] == "reported" and intro[k])):
+            return _OWN_WORDS
+        # the man the speech named just before, if the pronoun resolves to a person named in full
+        sp = final[k]
+        return _TurnQuote(True, sp if ref.value != "they" and sp is not None and len(sp.split()) >= 2 and sp in named_near else None)
+    if modes[k] != "direct" or frac[k] == 0:
+        return _OWN_WORDS
     if ref is not None:
-        if _third_person(ref):
-            return frac[k] > 0  # a speaker never calls themself "he" or "they"
-        return ref.kind == "name" and frac[k] > 0 and final[k] is not None and final[k] != who
-    return bool(link[k]) and k > 0 and quoting[k - 1]
+        if ref.kind == "name":
+            return _TurnQuote(True, final[k]) if final[k] is not None and final[k] != who else _OWN_WORDS
+        if final[k] == who:
+            return _OWN_WORDS
+        # "the President said" names an office holder; "his colleague said", "a priest once said" nobody we know
+        return _TurnQuote(True, final[k] if ref.kind == "role" else None)
+    if said_by is not None and not said_by.pronoun and said_by.words[0].lower() not in _ANYONE:
+        # described as someone the parse could not turn into a speaker: not the turn's. "As any American
+        # looking for work will tell you, "..."" is the turn's own way of putting it.
+        return _TurnQuote(True)
+    if k > 0 and quoting[k - 1] and (link[k] or (same_paragraph and frac[k] >= 0.8)):
+        return _TurnQuote(True, final[k - 1])  # '"We're not going anywhere," she said. "We are here."'
+    return _OWN_WORDS
 
 
 def _third_person(ref: _Ref) -> bool:
     return ref.kind == "pron" and ref.value in ("he", "she", "they")
 
 
-def _quoted_in_turn(k, final, refs) -> str | None:
-    """Whose words a sentence that quotes someone else in a turn holds: '"What we face," he wrote, "..."'
-    quotes the man the speech named before, if the pronoun resolves to a person named in full; a bare
-    first name, a group, or nobody found leaves it unknown rather than the turn's speaker's."""
-    ref = refs[k]
-    if ref is not None and _third_person(ref):
-        sp = final[k]
-        return sp if ref.value != "they" and sp is not None and len(sp.split()) >= 2 else None
-    if ref is None:
-        return final[k - 1]  # carries the quotation of the sentence before on
-    return final[k]
+# "...I am not going to start now." That's from the Acting Director of National Intelligence, Joseph Maguire.
+_READ_OUT_RE = re.compile(r"(?:That|This)(?:['’]s|\s+is|\s+was)\s+(?:from|by)\s")
+
+
+def _read_out_by(text: str, start: int, end: int, people: "_People") -> str | None:
+    """The person a sentence says the quotation just read out came from ("That's from ..., Joseph Maguire.")."""
+    if not _READ_OUT_RE.match(text, start, end):
+        return None
+    names = [m.group(0).split() for m in _CHAIN_RE.finditer(text, start, end)]
+    names = [name for name in names if 2 <= len(name) <= 4 and _looks_like_name(name)]
+    return people.canonical(names[-1]) if names else None
 
 
 def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: "_Parses", people: "_People") -> str | None:
@@ -1436,10 +1469,24 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             who = label_speaker or default_speaker
             if who is None:
                 continue  # before the first turn, or an answer whose speaker no one named
-            if _quotes_someone_else(k, who, modes, final, refs, frac, link, quoting):
+            said = parsed.get(k)
+            same_paragraph = k > 0 and sentences[k - 1].paragraph == s.paragraph
+            quoted = _quoted_in_turn(
+                k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said.speaker if said else None, people.named_before(s.start, 1000)
+            )
+            if quoted.quotes:
                 quoting[k] = True  # "John Boehner came out and told us, "...": his words, in the turn's
-                final[k] = _quoted_in_turn(k, final, refs)
+                modes[k] = "direct"
+                final[k] = quoted.speaker
                 continue
+            reader = _read_out_by(text, s.start, s.end, people)
+            if reader is not None:
+                # the quotation just before, read out whole in the turn, was this person's
+                j = k - 1
+                while j >= 0 and frac[j] >= 0.8 and refs[j] is None and final[j] == who and not quoting[j]:
+                    final[j] = reader
+                    quoting[j] = True
+                    j -= 1
             modes[k] = "direct"
             final[k] = who
 

@@ -40,6 +40,8 @@ _ROLE_WORDS = {
     "archbishop", "bishop", "cardinal", "rev", "reverend", "pope", "king", "queen", "prince", "princess", "duke",
     "duchess", "earl", "baron", "boss", "ambassador", "commissioner", "mayor", "councillor", "cllr", "inspector",
     "superintendent", "colonel", "captain", "rabbi", "sheikh", "head", "director", "chief",
+    # how long the office is held, not who holds it ("the acting Director of National Intelligence")
+    "acting", "interim", "outgoing",
 }
 
 
@@ -311,7 +313,13 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             surname = _known_surname(typed, persons)
             if surname is None:
                 continue
-            if surname != typed and stop == end and i + 2 < len(tokens) and tokens[i + 2][2] in _AFTER_SPEAKER:
+            if (
+                surname != typed
+                and stop == end
+                and i + 2 < len(tokens)
+                and tokens[i + 1][2] not in _AFTER_SPEAKER
+                and tokens[i + 2][2] in _AFTER_SPEAKER
+            ):
                 continue  # "nelson mandela on...": a near spelling of a known surname is someone else's first name
             before = tokens[i - 1][2] if i else ""
             after_index = i + (2 if stop != end else 1)

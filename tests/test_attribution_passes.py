@@ -242,6 +242,48 @@ def test_a_turn_that_quotes_someone_it_names_gives_them_the_quoted_words():
     assert who(rows, "here is how I answered") == Attribution("Jane Dawes", "direct")
 
 
+def test_a_speech_that_quotes_someone_it_describes_does_not_speak_those_words_itself():
+    text = (
+        "Good evening. Tonight I want to talk about the troops coming home.\n\n"
+        "As one staff sergeant said, \u201cI know that to my brothers in arms this day would mean a lot.\u201d  "
+        "I agree with him.\n\n"
+        "I met a mother in Ohio last week. \u201cWe\u2019re not going anywhere,\u201d she said. \u201cWe are here.\u201d  "
+        "And I believe her."
+    )
+    rows = read(text, default_speaker="Jane Dawes")
+    assert who(rows, "brothers in arms").speaker is None  # a sergeant the speech does not name
+    # "she" has no one named in full to stand for: unknown, and never the speaker's own words
+    assert who(rows, "not going anywhere").speaker is None
+    assert who(rows, "We are here").speaker is None  # the same quotation, carried on without a cue of its own
+    assert who(rows, "I agree with him") == Attribution("Jane Dawes", "direct")
+    assert who(rows, "I believe her") == Attribution("Jane Dawes", "direct")
+
+
+def test_a_short_quotation_given_by_he_in_a_long_turn_sentence_is_not_the_turns_speaker():
+    text = (
+        "THE PRESIDENT:  A fake story came out today about Tom Avery, our trade envoy, who I know well.\n\n"
+        "Before I could even either talk to him or talk to anybody else in the building, he put out a statement "
+        "\u2014 I didn\u2019t call him yet, I was busy all morning \u2014 but he said, \u201cAt no time have I resigned.\u201d  "
+        "So the story was a fake."
+    )
+    rows = read(text, default_speaker="Jane Dawes")
+    assert who(rows, "have I resigned") == Attribution("Tom Avery", "direct")
+    assert who(rows, "story was a fake") == Attribution("Jane Dawes", "direct")
+
+
+def test_a_statement_read_out_in_a_turn_is_the_person_named_after_it():
+    text = (
+        "THE PRESIDENT:  Let me read you something that came in a few minutes ago.\n\n"
+        "\u201cAt no time have I considered resigning my position.  I have never quit anything in my life.\u201d  "
+        "That\u2019s from the Acting Director of Trade, a very good man, Tom Avery.  So we\u2019re doing well."
+    )
+    rows = read(text, default_speaker="Jane Dawes")
+    assert who(rows, "considered resigning") == Attribution("Tom Avery", "direct")
+    assert who(rows, "never quit anything") == Attribution("Tom Avery", "direct")
+    assert who(rows, "That\u2019s from") == Attribution("Jane Dawes", "direct")  # the reading out is the reader's
+    assert who(rows, "doing well") == Attribution("Jane Dawes", "direct")
+
+
 def test_a_name_after_a_bodys_possessive_is_the_person_alone():
     rows = read(
         "The reforms were published on Monday.\n\n"

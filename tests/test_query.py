@@ -79,6 +79,8 @@ def test_a_role_in_the_subject_slot_when_no_name_is_asked():
         "Why do head teachers think the exam reforms are rushed?": "head teachers",
         "What did the Prime Minister say about Iraq?": "Prime Minister",
         "What are residents asking for on the bypass?": "residents",
+        # how long the office is held goes with the office, not with a name
+        "What did the acting Director of National Intelligence say about resigning?": "acting Director of National Intelligence",
     }
     for question, role in cases.items():
         parsed = parse_question(question)
@@ -250,6 +252,8 @@ def test_a_near_spelling_of_a_known_surname_before_another_name_is_a_first_name(
     assert parse_question("nelson mandela on guantanamo", known, known).speaker_key != "nielson"
     # Alone in the speaker's place, a slip of the keyboard still finds the known person.
     assert parse_question("nielsen on aid", known, known).speaker_key == "nielson"
+    # "view" is where the question turns to what was said: the slip before it is the speaker, not a first name.
+    assert parse_question("nielsen view on aid", known, known).speaker_key == "nielson"
 
 
 def test_typed_in_lower_case_a_description_is_not_a_near_spelling_of_a_surname():
