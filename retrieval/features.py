@@ -24,6 +24,7 @@ from .query import (
     describes_one_person,
     OFFICE_CHANGERS,
     name_key,
+    named_dates,
     names_another_office,
     parse_question,
     person_like,
@@ -98,7 +99,8 @@ SHORT_CHARS = 120  # below this, a passage without a topic word borrows its stan
 class CandidateSet:
     """One question's candidates: passage rows, a (rows x FEATURES) matrix, and the question's own features.
 
-    `speaker_match` marks the asked person's statements (all False when nobody is asked)."""
+    `speaker_match` marks the asked person's statements (all False when nobody is asked); `dated` the passages
+    of documents dated as the question names ("in October 2011"; all False when it names no date)."""
 
     question: str
     parsed: ParsedQuestion
@@ -106,6 +108,7 @@ class CandidateSet:
     features: np.ndarray
     question_features: np.ndarray
     speaker_match: np.ndarray
+    dated: np.ndarray | None = None
 
 
 class Derived:
@@ -121,6 +124,7 @@ class Derived:
         self.transcript = np.fromiter((spoken[p.source] for p in gen.passages), dtype=bool, count=n)
         self.interviewer = np.fromiter((is_interviewer(p.speaker) for p in gen.passages), dtype=bool, count=n)
         self.lengths = np.fromiter((p.end - p.start for p in gen.passages), dtype=np.float64, count=n)
+        self.published = np.array([gen.documents[p.source].published or "" for p in gen.passages], dtype=str)
         names = {p.speaker for p in gen.passages if p.speaker}
         keys = {name: name_key(name) for name in names}
         self.person_surnames = frozenset(keys[name][0] for name in names if keys[name][0] and person_like(name))
@@ -202,6 +206,14 @@ class Derived:
         if self._role_terms is None:
             self._role_terms = _presence(gen, [p.role for p in gen.passages])
         return self._role_terms
+
+
+def _dated(published: np.ndarray, dates: tuple[str, ...]) -> np.ndarray:
+    """Whether each date starts with one of `dates` ("2011-10-21" with "2011-10" or "2011")."""
+    found = np.zeros(len(published), dtype=bool)
+    for date in dates:
+        found |= np.char.startswith(published, date)
+    return found
 
 
 def _group_sum(vectors: np.ndarray, groups: np.ndarray, count: int, dim: int) -> np.ndarray:
@@ -369,7 +381,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
             0.0,  # top_dense_gap: the ranker's
         ]
     )
-    return CandidateSet(question, parsed, c, features, per_question, match.astype(bool))
+    return CandidateSet(question, parsed, c, features, per_question, match.astype(bool), _dated(built.published[c], named_dates(parsed.text)))
 
 
 def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None:

@@ -539,6 +539,18 @@ def query_text(parsed: ParsedQuestion) -> str:
     return " ".join(text.split()) or parsed.text
 
 
+_MONTHS = "january february march april may june july august september october november december".split()
+_DATE_NAMED = re.compile(rf"\b(?:({'|'.join(_MONTHS)})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?)?((?:19|20)\d\d)\b", re.I)
+
+
+def named_dates(question: str) -> tuple[str, ...]:
+    """The dates a question names, as the start of an ISO date: "in October 2011" -> "2011-10", "his 2014
+    executive action" -> "2014". A speech's date tells it from the same speaker's others on the same topic."""
+    return tuple(
+        f"{m.group(2)}-{_MONTHS.index(m.group(1).lower()) + 1:02d}" if m.group(1) else m.group(2) for m in _DATE_NAMED.finditer(question)
+    )
+
+
 def core_query_text(parsed: ParsedQuestion) -> str:
     """What was asked about, without the occasion it was said on: what one passage should match."""
     return query_text(replace(parsed, text=parsed.core)) if parsed.core else query_text(parsed)

@@ -56,6 +56,7 @@ class Params:
     question_hands_over: bool = True  # a question in the text (an interviewer's) gives its place to the answer after it
     role_leads: bool = False  # a described speaker ("the shadow home secretary"): the best passage whose speaker fits it leads
     unknown_name_abstains: bool = True  # a full name in the topic that no passage mentions: nothing here is about it
+    date_leads: bool = True  # a date the question names ("in October 2011"): what was said then comes first
     dense_k: int = 60  # candidates from the vector index...
     lexical_k: int = 60  # ...and from BM25
     max_quote_chars: int = 420  # a longer passage is cut to its sentences that carry the question's words
@@ -142,6 +143,9 @@ def decide(cs: CandidateSet, params: Params) -> Decision:
         # Before interviewers are left out: an interviewer's question is what hands its place over.
         order = _answers_for_questions(cs, order)
     order = order[eligible(cs, params)[order]] if len(order) else order
+    if params.date_leads and cs.dated is not None and cs.dated[order].any():
+        # Three training questions name a date, too few to fit a weight on; a user who names one means it.
+        order = np.r_[order[cs.dated[order]], order[~cs.dated[order]]]
     if params.speaker_filter != "none" and cs.parsed.speaker_key:
         theirs = order[cs.speaker_match[order]]
         # The asked person's best statement leads. With none of theirs among the candidates, "all" has nothing

@@ -416,7 +416,7 @@ def choose_speaker_filter(records: list[Record], gens: dict[str, Generation], ba
     return chosen
 
 
-RULES = ("question_hands_over", "role_leads", "unknown_name_abstains")
+RULES = ("question_hands_over", "role_leads", "unknown_name_abstains", "date_leads")
 
 
 def choose_rules(records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None) -> Params:

@@ -286,3 +286,12 @@ def test_the_words_of_an_asked_role_that_say_where_the_office_is():
     assert place_qualifiers("Republican senator") == {}
     assert place_qualifiers("spokeswoman") == {}
     assert place_qualifiers("chairman of the Electoral Commission") == {}
+
+
+def test_the_dates_a_question_names():
+    from retrieval.query import named_dates
+
+    assert named_dates("What did Obama announce about Iraq in October 2011?") == ("2011-10",)
+    assert named_dates("Did Obama call his 2014 executive action an amnesty?") == ("2014",)
+    assert named_dates("what did bush say on march 3rd, 2008") == ("2008-03",)
+    assert named_dates("What did Blair say about the 25 per cent rise?") == ()

@@ -479,3 +479,37 @@ def test_a_speaker_described_only_in_the_sentence_before_their_name_is_found_by_
     engine = _one_document_engine(make_engine, tmp_path, "2005-03-06-federation.txt", FEDERATION)
     fits = _counts_as_asked(engine, "What did the chairman of the Bus Federation say about the plans?")
     assert fits["Ann Kell"] is True and fits["Tom Reed"] is False
+
+
+TROOPS_2010 = """President: Jane Dawes
+
+Tonight I can tell you that our combat mission has ended, and most of our troops are coming home.
+"""
+
+TROOPS_2011 = """President: Jane Dawes
+
+Today I can report that the rest of our troops will come home by the end of the year.
+"""
+
+
+def test_a_date_the_question_names_picks_out_the_speech_given_then(make_engine, tmp_path):
+    # Two speeches by one speaker on one topic: "in October 2011" tells them apart, as "in 2010" does.
+    from retrieval.features import candidates
+    from retrieval.ranker import decide
+
+    root = tmp_path / "speeches"
+    root.mkdir()
+    (root / "2010-08-31-address-troops.txt").write_text(TROOPS_2010, encoding="utf-8")
+    (root / "2011-10-21-remarks-troops.txt").write_text(TROOPS_2011, encoding="utf-8")
+    engine = make_engine(root)
+    engine.load()
+    gen = engine.generation
+    for question, dated in (("What did Dawes announce about the troops in October 2011?", "2011-10-21-remarks-troops.txt"),
+                            ("What did Dawes say about troops coming home in 2010?", "2010-08-31-address-troops.txt")):
+        cs = candidates(gen, engine.embedder, question)
+        assert {gen.passages[row].source: bool(d) for row, d in zip(cs.rows, cs.dated)} == {
+            "2010-08-31-address-troops.txt": dated.startswith("2010"), "2011-10-21-remarks-troops.txt": dated.startswith("2011")}
+        order = decide(cs, engine.params).order
+        assert gen.passages[cs.rows[order[0]]].source == dated, question
+    cs = candidates(gen, engine.embedder, "What did Dawes say about the troops in September 2011?")
+    assert not cs.dated.any()  # the right year in the wrong month is another speech
