@@ -292,7 +292,7 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
     secretary David Davis". Role words reach back three words. An office that also holds ordinary words
     ("the immigration minister", "BBC political editor") is taken whole, up to five words, when it opens
     its phrase: after "the", "a", a comma, a speech verb, an acronym or the start of a sentence."""
-    line = text.rfind("\n", lo, hi) + 1
+    line = text.rfind("\n", 0, hi) + 1  # a window that opens a line starts a sentence, as one holding the line break does
     words = text[max(lo, line) : hi].split()
     at_line_start = line >= lo
     if not at_line_start and lo > 0 and words and not text[lo - 1].isspace():
@@ -463,7 +463,11 @@ def speaker_roles(text: str, start: int, end: int) -> dict[str, str]:
     "Tory backbencher Alan Dunmore" -> {"dunmore": "tory backbencher"}; "Ruth Adeyemi, of the Rural
     Transport Alliance," -> {"adeyemi": "of the rural transport alliance"}. A question may name the
     role rather than the person ("which Tory backbencher...", "the health minister")."""
-    people = _People(text, start, end)
+    return _introductions(_People(text, start, end), text, start, end)
+
+
+def _introductions(people: "_People", text: str, start: int, end: int) -> dict[str, str]:
+    """`speaker_roles` from the people a reading has found, with the offices and descriptions it gave them."""
     found: dict[str, list[str]] = {}
 
     def note(name: str, words: str) -> None:
@@ -1281,11 +1285,23 @@ def label_spans(text: str, start: int, end: int, default_speaker: str | None) ->
     return [(pos, after) for pos, _label, after in _Labels(text, default_speaker).starts(start, end)]
 
 
+class SpeakerReading(NamedTuple):
+    attributions: list[Attribution]  # one per sentence, in the same order
+    roles: dict[str, str]  # how each person is introduced (see speaker_roles), with what the reading learnt
+
+
 def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> list[Attribution]:
     """One Attribution per sentence, in the same order."""
+    return read_speakers(text, sentences, default_speaker).attributions
+
+
+def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> SpeakerReading:
+    """Who says each sentence, and how each person is introduced, from one reading of the document: a speaker
+    described only before being named ("the chairman of the Police Federation ... said", then "Jan Berry
+    said:") is introduced by that description, which a second reading of the text alone would not see."""
     n = len(sentences)
     if n == 0:
-        return []
+        return SpeakerReading([], {})
     lo = min(s.start for s in sentences)
     hi = max(s.end for s in sentences)
     people = _People(text, lo, hi)
@@ -1375,7 +1391,6 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
     parsed = _Parses(text_for_parse, sentences, pending)
     for k, masked, _pieces in pending:
         refs[k] = _explicit_ref(parsed.get(k), masked, people)
-    described: dict[int, str] = {}  # sentence -> the description pass 2d gave a name
     if labels is None:
         for k, ref in enumerate(refs):
             if ref is None or not ref.person or not (ref.kind == "desc" if k == 0 else _unheld_description(ref, people, sentences[k], text)):
@@ -1384,7 +1399,6 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
             if holder is not None:
                 people.roles.append((ref.value.lower(), holder))
                 refs[k] = _Ref("name", holder, True, holder.split())
-                described[k] = ref.value
 
     # forward pass: resolve references, keep carry-over state
     speakers: list[str | None] = [None] * n
@@ -1495,5 +1509,5 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
         sp = final[k]
         if mode == "none":
             sp = None
-        out.append(Attribution(speaker=sp, mode=mode, introduced_as=described.get(k) if sp else None))  # type: ignore[arg-type]
-    return out
+        out.append(Attribution(speaker=sp, mode=mode))  # type: ignore[arg-type]
+    return SpeakerReading(out, _introductions(people, text, lo, hi))

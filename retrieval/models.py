@@ -41,9 +41,6 @@ class SentenceSpan:
 class Attribution:
     speaker: str | None  # canonical (fullest) name seen in the document
     mode: Mode
-    # How the sentence describes a speaker whom the article introduces no other way ("the chairman of the
-    # Police Federation", then "Jan Berry said:"): their role for a question that asks by it.
-    introduced_as: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,6 @@ class Sentence:
     paragraph: int
     speaker: str | None
     mode: Mode
-    introduced_as: str | None = field(default=None, compare=False)  # see Attribution.introduced_as
 
 
 @dataclass(frozen=True)

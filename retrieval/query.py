@@ -426,12 +426,12 @@ _PARTIES = frozenset(
 def place_qualifiers(role: str) -> dict[str, tuple[str, ...]]:
     """The asked role's words that say where the office is, not which office it is, each with the ways an
     article may name that place ("Scotland's" and "Scottish")."""
-    words = [
-        re.sub(r"['’]s$", "", w) for w in role.split()
-        if (_PLACE.match(w) or re.sub(r"['’]s$", "", w).lower() in _SAME_PLACE)
-        and w.lower() not in OFFICE_CHANGERS and re.sub(r"['’]s$", "", w).lower() not in _PARTIES
-    ]
-    return {w: (w, _SAME_PLACE[w.lower()]) if w.lower() in _SAME_PLACE else (w,) for w in words}
+    places: dict[str, tuple[str, ...]] = {}
+    for word in role.split():
+        bare = re.sub(r"['’]s$", "", word)
+        if (_PLACE.match(word) or bare.lower() in _SAME_PLACE) and word.lower() not in OFFICE_CHANGERS and bare.lower() not in _PARTIES:
+            places[bare] = (bare, _SAME_PLACE[bare.lower()]) if bare.lower() in _SAME_PLACE else (bare,)
+    return places
 
 
 # "Which churchman said...", "What Tory MP warned...": a kind of speaker the user wants found, not one person.

@@ -435,3 +435,15 @@ def test_news_lines_are_not_taken_for_a_transcript():
 
     assert not is_labelled_transcript("UPDATE: The vote is tonight.\n\nMPs will vote at 10pm, the Speaker said.")
     assert is_labelled_transcript("HOST: Welcome.\nGUEST: Thanks.\nHOST: So, taxes?")
+
+
+def test_an_office_opening_the_first_paragraph_is_read_whole():
+    # The reading starts where the first sentence does, right at "London": that is a line's start, so
+    # the capitalised place opens the office ("London mayor"), as it would after the line break.
+    from retrieval.attribution import read_speakers, speaker_roles
+    from retrieval.sentences import split_sentences
+
+    text = "Mayor will not retract jibe\n\nLondon mayor Ken Livingstone has again refused to apologise."
+    assert speaker_roles(text, text.index("London"), len(text))["livingstone"] == "london mayor"
+    spans = split_sentences(text, text.index("London"), len(text))
+    assert read_speakers(text, spans).roles["livingstone"] == "london mayor"
