@@ -457,17 +457,13 @@ _APPOSITION_AFTER = re.compile(r",[ \t]+([^,.;:!?\"“”()\n]{2,80}?)[ \t]*[,.;
 _CLAUSE_BEFORE = re.compile(r"([^,.;:!?\"“”()\n]{3,90}),[ \t]*$")
 
 
-def speaker_roles(text: str, start: int, end: int) -> dict[str, str]:
-    """How each person is introduced in text[start:end]: surname (lower case) -> role words, lower case.
+def _introductions(people: "_People", text: str, start: int, end: int) -> dict[str, str]:
+    """How each person the reading found is introduced in text[start:end], with the offices and descriptions
+    it gave them: surname (lower case) -> role words, lower case.
 
     "Tory backbencher Alan Dunmore" -> {"dunmore": "tory backbencher"}; "Ruth Adeyemi, of the Rural
     Transport Alliance," -> {"adeyemi": "of the rural transport alliance"}. A question may name the
     role rather than the person ("which Tory backbencher...", "the health minister")."""
-    return _introductions(_People(text, start, end), text, start, end)
-
-
-def _introductions(people: "_People", text: str, start: int, end: int) -> dict[str, str]:
-    """`speaker_roles` from the people a reading has found, with the offices and descriptions it gave them."""
     found: dict[str, list[str]] = {}
 
     def note(name: str, words: str) -> None:
@@ -1287,7 +1283,7 @@ def label_spans(text: str, start: int, end: int, default_speaker: str | None) ->
 
 class SpeakerReading(NamedTuple):
     attributions: list[Attribution]  # one per sentence, in the same order
-    roles: dict[str, str]  # how each person is introduced (see speaker_roles), with what the reading learnt
+    roles: dict[str, str]  # how each person is introduced (see _introductions)
 
 
 def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> list[Attribution]:

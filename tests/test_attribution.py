@@ -2,7 +2,7 @@ import pathlib
 
 import pytest
 
-from retrieval.attribution import attribute
+from retrieval.attribution import attribute, read_speakers
 from retrieval.models import Attribution
 from retrieval.sentences import split_sentences
 
@@ -239,16 +239,14 @@ def test_title_case_line_opener_is_not_a_label_unless_it_recurs():
     assert find(rows, "the vote is") == Attribution("Barack Obama", "direct")
 
 
-def test_speaker_roles_from_titles_and_appositions():
-    from retrieval.attribution import speaker_roles
-
+def test_how_speakers_are_introduced_from_titles_and_appositions():
     text = (
         "Tory backbencher Alan Dunmore said the bill was a mistake. "
         "Ruth Adeyemi, of the Rural Transport Alliance, told reporters the plan was clear. "
         "But chair of the Patients First Trust, Colin Marsh, disagreed. "
         "Peter Lyle, who said the plans were cautious, declined to comment."
     )
-    roles = speaker_roles(text, 0, len(text))
+    roles = read_speakers(text, split_sentences(text)).roles
     assert roles["dunmore"] == "tory backbencher"
     assert roles["adeyemi"] == "of the rural transport alliance"
     assert "chair of the patients first trust" in roles["marsh"]
@@ -256,8 +254,6 @@ def test_speaker_roles_from_titles_and_appositions():
 
 
 def test_an_office_named_with_ordinary_words_is_taken_whole():
-    from retrieval.attribution import speaker_roles
-
     text = (
         "The rules will change, said immigration minister Tom Hale.\n\n"
         "BBC political editor Ann Marr said the vote was close.\n\n"
@@ -265,7 +261,7 @@ def test_an_office_named_with_ordinary_words_is_taken_whole():
         "Critics could picture Tory leader Sam Byrne in charge.\n\n"
         "It was a good deal, the local government minister Nick Rayne said."
     )
-    roles = speaker_roles(text, 0, len(text))
+    roles = read_speakers(text, split_sentences(text)).roles
     assert roles["hale"] == "immigration minister"
     assert roles["marr"] == "bbc political editor"
     assert roles["reade"] == "health secretary"  # "attacked" is what the Tories did
@@ -274,8 +270,6 @@ def test_an_office_named_with_ordinary_words_is_taken_whole():
 
 
 def test_an_office_that_opens_its_sentence_keeps_its_capitalised_first_word():
-    from retrieval.attribution import speaker_roles
-
     text = (
         "The report was late.\n\n"
         "Public accounts committee chairman Ed Lyle said the bills were unpaid. "
@@ -284,7 +278,7 @@ def test_an_office_that_opens_its_sentence_keeps_its_capitalised_first_word():
         "Welsh Conservative Party leader Ian Dyer agreed. "
         "PCS leader Mo Kaur did not."
     )
-    roles = speaker_roles(text, 0, len(text))
+    roles = read_speakers(text, split_sentences(text)).roles
     assert roles["lyle"] == "public accounts committee chairman"
     assert roles["prior"] == "road safety head"
     assert roles["dyer"] == "welsh conservative party leader"
@@ -440,10 +434,6 @@ def test_news_lines_are_not_taken_for_a_transcript():
 def test_an_office_opening_the_first_paragraph_is_read_whole():
     # The reading starts where the first sentence does, right at "London": that is a line's start, so
     # the capitalised place opens the office ("London mayor"), as it would after the line break.
-    from retrieval.attribution import read_speakers, speaker_roles
-    from retrieval.sentences import split_sentences
-
     text = "Mayor will not retract jibe\n\nLondon mayor Ken Livingstone has again refused to apologise."
-    assert speaker_roles(text, text.index("London"), len(text))["livingstone"] == "london mayor"
     spans = split_sentences(text, text.index("London"), len(text))
     assert read_speakers(text, spans).roles["livingstone"] == "london mayor"
