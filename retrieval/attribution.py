@@ -920,7 +920,12 @@ class _TurnQuote(NamedTuple):
 _OWN_WORDS = _TurnQuote(False)
 
 
-def _quoted_in_turn(k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said_by: Phrase | None, named_near: set[str]) -> _TurnQuote:
+# How far back a speech may have named the man its "he said, "..."" quotes: a speech names many people over
+# an hour, and the last one who spoke anywhere before is a guess.
+_NAMED_NEAR = 1000
+
+
+def _quoted_in_turn(k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said_by: Phrase | None, people: "_People", start: int) -> _TurnQuote:
     """In a transcript turn, quoted words that the turn gives to someone else ("X told us, "..."", '"...," she
     said', "As one staff sergeant said, "...""), and the sentences that carry that quotation on."""
     ref = refs[k]
@@ -931,7 +936,8 @@ def _quoted_in_turn(k, who, modes, final, refs, frac, intro, link, quoting, same
             return _OWN_WORDS
         # the man the speech named just before, if the pronoun resolves to a person named in full
         sp = final[k]
-        return _TurnQuote(True, sp if ref.value != "they" and sp is not None and len(sp.split()) >= 2 and sp in named_near else None)
+        named = ref.value != "they" and sp is not None and len(sp.split()) >= 2 and sp in people.named_before(start, _NAMED_NEAR)
+        return _TurnQuote(True, sp if named else None)
     if modes[k] != "direct" or frac[k] == 0:
         return _OWN_WORDS
     if ref is not None:
@@ -1482,7 +1488,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
             said = parsed.get(k)
             same_paragraph = k > 0 and sentences[k - 1].paragraph == s.paragraph
             quoted = _quoted_in_turn(
-                k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said.speaker if said else None, people.named_before(s.start, 1000)
+                k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said.speaker if said else None, people, s.start
             )
             if quoted.quotes:
                 quoting[k] = True  # "John Boehner came out and told us, "...": his words, in the turn's
