@@ -165,9 +165,15 @@ def decide(cs: CandidateSet, params: Params) -> Decision:
     return Decision(order, scores, probability, abstain=not len(order) or unknown or probability < params.answer_at)
 
 
+# "Can we truly say...? Can we honestly say...? Can we say...?" then "...the answer is no.": a speech may ask
+# a few questions in a row before it answers them.
+_QUESTIONS_IN_A_ROW = 3
+
+
 def _answers_for_questions(cs: CandidateSet, order: np.ndarray) -> np.ndarray:
     """A passage that asks ("And the top rate of income tax?") repeats the user's words; the passage after it
-    in the same document answers. The answer takes the question's place (it is a candidate whenever the question is)."""
+    in the same document answers, or the first that does not ask after a run of questions. The answer takes
+    the question's place (it is a candidate whenever the question is)."""
     asks = cs.features[:, FEATURES.index("asks")] > 0
     answers = cs.features[:, FEATURES.index("after_question")] != 0
     position = {int(row): i for i, row in enumerate(cs.rows)}
@@ -176,7 +182,12 @@ def _answers_for_questions(cs: CandidateSet, order: np.ndarray) -> np.ndarray:
     ranked = set(order.tolist())
     for i in order.tolist():
         if asks[i]:
-            j = position.get(int(cs.rows[i]) + 1)
+            row, j = int(cs.rows[i]), None
+            for _ in range(_QUESTIONS_IN_A_ROW):
+                row += 1
+                j = position.get(row)
+                if j is None or not answers[j] or not asks[j]:
+                    break
             if j is not None and answers[j] and not asks[j] and j in ranked:
                 i = j
         if i not in placed:

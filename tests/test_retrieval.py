@@ -204,6 +204,31 @@ def test_a_rhetorical_question_in_a_speech_hands_its_place_to_the_answer(make_en
     _verbatim(engine, answer)
 
 
+QUESTIONS_SPEECH = """President: Jane Roe
+
+Caring for our children is our first task. That is how, as a society, we will be judged.
+
+Can we truly say, as a nation, that we are doing enough to keep our children safe from harm?
+
+Can we honestly say that every parent in this country can send a child to school without fear?
+
+I have been reflecting on this all week, and if we are honest with ourselves, the answer is no. We will have to change.
+
+Thank you, and God bless.
+"""
+
+
+def test_a_run_of_rhetorical_questions_hands_its_place_to_the_answer_after_the_run(make_engine, tmp_path):
+    from retrieval.features import candidates
+    from retrieval.ranker import decide
+
+    engine = _one_document_engine(make_engine, tmp_path, "2012-12-16-roe-vigil.txt", QUESTIONS_SPEECH)
+    gen = engine.generation
+    cs = candidates(gen, engine.embedder, "Did Jane Roe think the nation was doing enough to keep its children safe?")
+    order = decide(cs, engine.params).order
+    assert gen.passages[cs.rows[order[0]]].text.startswith("I have been reflecting on this")
+
+
 ABORTION_ROW = """Row over abortion time limit grows
 
 Campaigners clashed on Monday over calls to cut the legal time limit for abortion.
