@@ -313,6 +313,10 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
     if opens_sentence and before[:1].isupper() and _office_word(before.lower()):
         # "Public accounts committee chairman Edward Leigh", "Scottish Conservative Party leader David McLetchie"
         return [before.lower()] + words[first:]
+    body = _body_before(words, first, at_line_start)
+    if body:
+        # "Liberal Democrat education spokesman Phil Willis", "Jewish Chronicle editor Ned Temko"
+        return [w.lower() for w in words[first - body : first]] + words[first:]
     if reach == taken:
         return words[first:]
     if re.fullmatch(r"[A-Z]{2,6}", before):
@@ -320,6 +324,26 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
     if before[-1:] in ",.:;" or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS:
         return words[first:]
     return words[n - taken :]
+
+
+_BODY_WORD = re.compile(r"[A-Z][\w’'&\-]*")
+
+
+def _body_before(words: list[str], first: int, at_line_start: bool) -> int:
+    """How many capitalised words (a party, a paper, a union: up to three) stand just before an office that
+    starts at words[first], when they open their phrase: the start of a sentence, after "the", a comma or
+    a speech verb. 0 when they do not, since then they may end a name or a place ("... in London")."""
+    count = 0
+    while count < min(3, first) and _BODY_WORD.fullmatch(words[first - 1 - count]) and words[first - 1 - count].lower() not in _STOP:
+        count += 1
+    if not count:
+        return 0
+    k = first - count
+    if k == 0:
+        return count if at_line_start else 0
+    before = words[k - 1]
+    opens = before[-1:] in ".!?:;," or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS
+    return count if opens else 0
 
 
 def _office_word(word: str) -> bool:

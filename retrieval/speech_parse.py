@@ -196,8 +196,17 @@ def _main_subject(doc) -> Phrase | None:
             for child in tok.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     return _phrase(child)
+            if _nominal_root(tok):
+                return _phrase(tok)
             return None
     return None
+
+
+def _nominal_root(root) -> bool:
+    """"Trevor Phillips, chairman of the CRE, called on Mr Clarke to...": the small model may make the name the
+    root and its verb a clause hanging off it (acl). The name is then still who the sentence is about."""
+    deps = {child.dep_ for child in root.children}
+    return "acl" in deps and bool(deps & {"appos", "compound"}) and not deps & {"aux", "dobj", "ccomp", "xcomp", "nsubj", "nsubjpass"}
 
 
 def _phrase(head) -> Phrase:

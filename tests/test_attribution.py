@@ -437,3 +437,17 @@ def test_an_office_opening_the_first_paragraph_is_read_whole():
     text = "Mayor will not retract jibe\n\nLondon mayor Ken Livingstone has again refused to apologise."
     spans = split_sentences(text, text.index("London"), len(text))
     assert read_speakers(text, spans).roles["livingstone"] == "london mayor"
+
+
+def test_a_party_or_body_before_an_office_that_opens_a_sentence_is_part_of_the_office():
+    # "Liberal Democrat education spokesman Phil Willis": a question asks for "the Lib Dem education
+    # spokesman", and "spokesman" alone fits every party's.
+    text = (
+        "The report was published on Monday. Liberal Democrat education spokesman Phil Willis said it was damning. "
+        "Rural Buses Campaign director Nia Roberts agreed. Speaking in London, mayor Ken Livingstone did not."
+    )
+    roles = read_speakers(text, split_sentences(text)).roles
+    assert roles["willis"] == "liberal democrat education spokesman"
+    assert roles["roberts"] == "rural buses campaign director"
+    assert roles["livingstone"] == "mayor"  # "London," ends a clause: a place, not the office's body
+

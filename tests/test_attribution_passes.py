@@ -457,3 +457,14 @@ def test_questioning_with_a_clause_reports_and_a_misparsed_coordination_names_no
     assert who(rows, "Detectives questioned").speaker is None  # questioning someone is not a statement
     # The parser hangs "Mr Hollis rejected" under "posed"; "queried" would inherit the wrong subject.
     assert who(rows, "rejected the idea").speaker != "Brand-Lowe"
+
+
+def test_he_after_a_sentence_whose_parse_makes_the_name_its_root_is_that_person():
+    # The small parser reads "Nia Roberts, head of X, called on ..." as a name with a clause hanging off it
+    # (no subject at all); the name is still who the next "he" or "she" means, not the last speaker.
+    rows = read(
+        'Mr Dunmore said the scheme was "a disgrace". '
+        "Nia Roberts, director of the Rural Buses Campaign, called on Mr Dunmore to withdraw the remark. "
+        '"Tell that to the drivers who kept the buses running all winter," she said.'
+    )
+    assert who(rows, "kept the buses running") == Attribution("Nia Roberts", "direct")
