@@ -309,7 +309,7 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
     if first == 0:
         return words if at_line_start else words[n - taken :]
     before = words[first - 1]
-    opens_sentence = (first == 1 and at_line_start) or (first >= 2 and words[first - 2][-1:] in ".!?")
+    opens_sentence = (first == 1 and at_line_start) or (first >= 2 and _ends_sentence(words[first - 2]))
     if opens_sentence and before[:1].isupper() and _office_word(before.lower()):
         # "Public accounts committee chairman Edward Leigh", "Scottish Conservative Party leader David McLetchie"
         return [before.lower()] + words[first:]
@@ -329,6 +329,11 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
 _BODY_WORD = re.compile(r"[A-Z][\w’'&\-]*")
 
 
+def _ends_sentence(word: str) -> bool:
+    """'talk."' and 'said.' end a sentence; a closing quotation mark or bracket may follow the stop."""
+    return word.rstrip("\"'’”)]")[-1:] in (".", "!", "?")
+
+
 def _body_before(words: list[str], first: int, at_line_start: bool) -> int:
     """How many capitalised words (a party, a paper, a union: up to three) stand just before an office that
     starts at words[first], when they open their phrase: the start of a sentence, after "the", a comma or
@@ -342,7 +347,7 @@ def _body_before(words: list[str], first: int, at_line_start: bool) -> int:
     if k == 0:
         return count if at_line_start else 0
     before = words[k - 1]
-    opens = before[-1:] in ".!?:;," or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS
+    opens = _ends_sentence(before) or before[-1:] in ":;," or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS
     return count if opens else 0
 
 

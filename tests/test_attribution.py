@@ -443,7 +443,8 @@ def test_a_party_or_body_before_an_office_that_opens_a_sentence_is_part_of_the_o
     # "Liberal Democrat education spokesman Phil Willis": a question asks for "the Lib Dem education
     # spokesman", and "spokesman" alone fits every party's.
     text = (
-        "The report was published on Monday. Liberal Democrat education spokesman Phil Willis said it was damning. "
+        'The report was published on Monday. "It is damning." Liberal Democrat education spokesman Phil Willis agreed. '
+
         "Rural Buses Campaign director Nia Roberts agreed. Speaking in London, mayor Ken Livingstone did not."
     )
     roles = read_speakers(text, split_sentences(text)).roles
