@@ -305,7 +305,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     term_scores = _term_scores(gen, topic)
     lexical_scores = term_scores.sum(axis=0) if len(term_scores) else np.zeros(len(gen.passages), dtype=np.float32)
 
-    rows = set(_dense_rows(gen, query_vector, dense_k))
+    rows = set(gen.nearest(query_vector, dense_k))
     if lexical_scores.any():
         k = min(lexical_k, len(lexical_scores))
         rows.update(np.argpartition(-lexical_scores, k - 1)[:k].tolist())
@@ -524,12 +524,6 @@ def _idf_share(matrix, ids: list[int], credit: dict[int, np.ndarray] | None = No
         if credit and term in credit and idf[j] > 0:
             extra += (credit[term] & (columns[:, j].toarray().ravel() == 0) & (held > 0)) * idf[j]
     return (held + extra) / idf.sum()
-
-
-def _dense_rows(gen: Generation, query_vector: np.ndarray, k: int) -> list[int]:
-    k = min(k, len(gen.passages))
-    result = gen.collection.query(query_embeddings=[query_vector.tolist()], n_results=k, include=[])
-    return [gen.row_of_id[i] for i in result["ids"][0] if i in gen.row_of_id]
 
 
 def _speaker_matches(built: Derived, c: np.ndarray, parsed: ParsedQuestion) -> np.ndarray:

@@ -155,6 +155,21 @@ class Generation:
             spans.setdefault(p.source, [i, i + 1])[1] = i + 1
         self.passages_of_source = {s: range(a, b) for s, (a, b) in spans.items()}
 
+    def nearest(self, vector: np.ndarray, k: int) -> list[int]:
+        """The rows of the k passages nearest `vector` by cosine, nearest first, ties by row.
+
+        Exact, over the generation's own matrix: on bbc-politics's training questions Chroma's HNSW search
+        left out 2.5% of the true top 60 at its default breadth, and 0.1% at four times that (even when asked
+        for 100), with different passages from one process to the next, so that the same question could get
+        another answer after a restart. The exact product over 6,000 passages takes 0.35 ms; Chroma's query
+        took 3 ms. Chroma remains the vector store each generation is written to, embedded or on a server."""
+        k = min(k, len(self.passages))
+        if k <= 0:
+            return []
+        similarity = self.embeddings @ np.asarray(vector, dtype=self.embeddings.dtype)
+        top = np.argpartition(-similarity, k - 1)[:k] if k < len(similarity) else np.arange(len(similarity))
+        return top[np.lexsort((top, -similarity[top]))].tolist()
+
 
 @dataclass(frozen=True)
 class PreviousState:
@@ -312,10 +327,6 @@ class IndexStore:
             raise IndexMissing(
                 f"the vectors of index generation {name} cannot be opened ({exc}); run `policybot ingest`"
             ) from exc
-        if passages:
-            # The first query loads the vector index (holding the GIL); pay for it here, not in a request.
-            with contextlib.suppress(Exception):
-                collection.query(query_embeddings=[embeddings[0].tolist()], n_results=1, include=[])
         gen = Generation(name, path, meta, documents, passages, embeddings, bm25, collection)
         # When the last request using this generation drops it: close its Chroma client, then unlock.
         weakref.finalize(gen, _release, client, fd if isinstance(fd, int) else None)

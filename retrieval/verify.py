@@ -266,8 +266,7 @@ def verify(gen: Generation, embedder, claim: str, params: VerifyParams = VerifyP
 def _candidates(gen: Generation, content: str, vector: np.ndarray, k: int) -> list[int]:
     k = min(k, len(gen.passages))
     rows: dict[int, None] = {}
-    result = gen.collection.query(query_embeddings=[vector.tolist()], n_results=k, include=[])
-    rows.update((gen.row_of_id[i], None) for i in result["ids"][0] if i in gen.row_of_id)
+    rows.update((r, None) for r in gen.nearest(vector, k))
     lexical = gen.bm25.scores(gen.bm25.query_terms(content))
     if lexical.any():
         top = np.argpartition(-lexical, k - 1)[:k] if k < len(lexical) else np.arange(len(lexical))

@@ -538,3 +538,16 @@ def test_a_date_the_question_names_picks_out_the_speech_given_then(make_engine, 
         assert gen.passages[cs.rows[order[0]]].source == dated, question
     cs = candidates(gen, engine.embedder, "What did Dawes say about the troops in September 2011?")
     assert not cs.dated.any()  # the right year in the wrong month is another speech
+
+
+def test_the_nearest_passages_are_the_exact_nearest_in_exact_order(engine, embedder):
+    import numpy as np
+
+    gen = engine.generation
+    for question in ("discipline in the ranks", "hurricane recovery", "taxes on working families"):
+        vector = embedder.encode_query(question)
+        similarity = gen.embeddings @ vector
+        exact = sorted(range(len(gen.passages)), key=lambda r: (-similarity[r], r))[:12]
+        assert gen.nearest(vector, 12) == exact
+        assert gen.nearest(vector, 12) == gen.nearest(vector, 12)
+    assert gen.nearest(np.asarray(vector), 0) == []
