@@ -132,14 +132,14 @@ def run_bench(corpus: Path, model: str | None = None, questions: int = 120, log=
         log(f"ingest: {report.passages} passages in {ingest_seconds:.1f} s")
 
         asked = bench_questions(engine, questions)
-        embed_times = []
+        engine.ask("warm up the index")
+        embed_times, query_times = [], []
+        # Each question's bare embedding and its whole answer are timed back to back: on a shared machine the
+        # model's speed drifts by 2x within minutes, and two separate loops compared different machines.
         for question in asked:
             started = time.perf_counter()
             embedder.encode([question + " (bare)"])
             embed_times.append((time.perf_counter() - started) * 1000)
-        engine.ask("warm up the index")
-        query_times = []
-        for question in asked:
             embedder.clear_cache()  # two questions may share a topic; time the model every time
             started = time.perf_counter()
             engine.ask(question)
