@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from .models import Attribution, SentenceSpan
@@ -938,6 +939,18 @@ def _antecedent(
     return None
 
 
+@dataclass(frozen=True)
+class _Marks:
+    """What the reading has found of each sentence so far, by index: the lists are filled in pass by pass."""
+
+    modes: list[str]  # "none", "reported" or "direct"
+    final: list[str | None]  # its speaker
+    refs: list["_Ref | None"]  # the speaker its own words name, before resolving
+    frac: list[float]  # share of it inside quotation marks
+    intro: list[bool]  # a quotation opens it or is introduced by ":", "," or a verb
+    link: list[bool]  # it carries on the quotation of the sentence before
+
+
 class _TurnQuote(NamedTuple):
     """Whether a transcript sentence quotes someone other than the turn's speaker, and whose words they are
     (None: someone the turn does not name)."""
@@ -954,10 +967,13 @@ _OWN_WORDS = _TurnQuote(False)
 _NAMED_NEAR = 1000
 
 
-def _quoted_in_turn(k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said_by: Phrase | None, people: "_People", start: int) -> _TurnQuote:
+def _quoted_in_turn(
+    k: int, who: str, marks: _Marks, quoting: list[bool], same_paragraph: bool, said_by: Phrase | None, people: "_People", start: int
+) -> _TurnQuote:
     """In a transcript turn, quoted words that the turn gives to someone else ("X told us, "..."", '"...," she
     said', "As one staff sergeant said, "...""), and the sentences that carry that quotation on."""
-    ref = refs[k]
+    modes, final, frac, intro, link = marks.modes, marks.final, marks.frac, marks.intro, marks.link
+    ref = marks.refs[k]
     if ref is not None and _third_person(ref):
         # a speaker never calls themself "he" or "they"; a short quotation in a long sentence ("...he put out a
         # statement — I didn't speak to Joe yet — but he said, "At no time..."") is still his, not the turn's
@@ -1002,7 +1018,8 @@ def _read_out_by(text: str, start: int, end: int, people: "_People") -> str | No
     return people.canonical(names[-1]) if names else None
 
 
-def _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed: "_Parses", people: "_People") -> str | None:
+def _unattributed_quote_speaker(k: int, sentences: list[SentenceSpan], marks: _Marks, parsed: "_Parses", people: "_People") -> str | None:
+    modes, final, refs, frac = marks.modes, marks.final, marks.refs, marks.frac
     p = sentences[k].paragraph
     j = k - 1
     # a sentence that names a speaker we could not resolve ("the first minister said") stops the search
@@ -1476,6 +1493,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
     out: list[Attribution] = []
     modes: list[str] = ["none"] * n
     final: list[str | None] = [None] * n
+    marks = _Marks(modes, final, refs, frac, intro, link)
     for k in range(n):
         if link[k] or (intro[k] and (frac[k] >= 0.3 or (opens[k] and refs[k] is not None))):
             modes[k] = "direct"
@@ -1497,7 +1515,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
     # before it in its paragraph, or, opening a paragraph, whoever the sentence before was about.
     for k in range(n):
         if modes[k] == "direct" and final[k] is None and refs[k] is None:
-            final[k] = _unattributed_quote_speaker(k, sentences, modes, final, refs, frac, parsed, people)
+            final[k] = _unattributed_quote_speaker(k, sentences, marks, parsed, people)
     # transcripts: unquoted text is the (labelled or default) speaker's own words
     if transcript:
         label_speaker = None
@@ -1516,9 +1534,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
                 continue  # before the first turn, or an answer whose speaker no one named
             said = parsed.get(k)
             same_paragraph = k > 0 and sentences[k - 1].paragraph == s.paragraph
-            quoted = _quoted_in_turn(
-                k, who, modes, final, refs, frac, intro, link, quoting, same_paragraph, said.speaker if said else None, people, s.start
-            )
+            quoted = _quoted_in_turn(k, who, marks, quoting, same_paragraph, said.speaker if said else None, people, s.start)
             if quoted.quotes:
                 quoting[k] = True  # "John Boehner came out and told us, "...": his words, in the turn's
                 modes[k] = "direct"
