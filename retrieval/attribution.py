@@ -309,15 +309,11 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
     first = n - reach
     if first == 0:
         return words if at_line_start else words[n - taken :]
-    before = words[first - 1]
-    opens_sentence = (first == 1 and at_line_start) or (first >= 2 and _ends_sentence(words[first - 2]))
-    if opens_sentence and before[:1].isupper() and _office_word(before.lower()):
-        # "Public accounts committee chairman Edward Leigh", "Scottish Conservative Party leader David McLetchie"
-        return [before.lower()] + words[first:]
     body = _body_before(words, first, at_line_start)
     if body:
-        # "Liberal Democrat education spokesman Phil Willis", "Jewish Chronicle editor Ned Temko"
+        # "Liberal Democrat education spokesman Phil Willis", "Public accounts committee chairman Edward Leigh"
         return [w.lower() for w in words[first - body : first]] + words[first:]
+    before = words[first - 1]
     if reach == taken:
         return words[first:]
     if re.fullmatch(r"[A-Z]{2,6}", before):

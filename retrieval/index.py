@@ -129,7 +129,6 @@ class Generation:
     embeddings: np.ndarray
     bm25: lexical.Lexical
     collection: object  # chromadb Collection
-    row_of_id: dict[str, int] = field(init=False)
     source_ids: np.ndarray = field(init=False)  # per passage: a number for its document, to compare neighbours
     rows_of_speaker: dict[str, np.ndarray] = field(init=False)  # surname -> passage rows
     speaker_surnames: frozenset[str] = field(init=False)
@@ -138,7 +137,6 @@ class Generation:
     def __post_init__(self):
         from .query import name_key
 
-        self.row_of_id = {p.id: i for i, p in enumerate(self.passages)}
         numbers = {source: i for i, source in enumerate(self.documents)}
         self.source_ids = np.fromiter((numbers[p.source] for p in self.passages), dtype=np.int64, count=len(self.passages))
         rows: dict[str, list[int]] = {}
