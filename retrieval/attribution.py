@@ -333,8 +333,8 @@ def _ends_sentence(word: str) -> bool:
 
 def _body_before(words: list[str], first: int, at_line_start: bool) -> int:
     """How many capitalised words (a party, a paper, a union: up to three) stand just before an office that
-    starts at words[first], when they open their phrase: the start of a sentence, after "the", a comma or
-    a speech verb. 0 when they do not, since then they may end a name or a place ("... in London")."""
+    starts at words[first], when they open their phrase: the start of a sentence, after "the", "by", a comma
+    or a speech verb. 0 when they do not, since then they may end a name or a place ("... in London")."""
     count = 0
     while count < min(3, first) and _BODY_WORD.fullmatch(words[first - 1 - count]) and words[first - 1 - count].lower() not in _STOP:
         count += 1
@@ -344,8 +344,14 @@ def _body_before(words: list[str], first: int, at_line_start: bool) -> int:
     if k == 0:
         return count if at_line_start else 0
     before = words[k - 1]
-    opens = _ends_sentence(before) or before[-1:] in ":;," or before.lower() in ("the", "a", "an") or before in SPEECH_FORMS
+    opens = _ends_sentence(before) or before[-1:] in ":;," or before.lower() in _OPENS_A_PERSON or before in SPEECH_FORMS
     return count if opens else 0
+
+
+# Words after which a person's description begins: an article, or a preposition that takes a person
+# ("welcomed by Conservative shadow pensions secretary David Willetts", "criticism from Labour MP Ann Lee").
+# Not "in" or "at", which take a place: "... in London mayor Ken Livingstone's office".
+_OPENS_A_PERSON = frozenset("the a an by from with against".split())
 
 
 def _office_word(word: str) -> bool:

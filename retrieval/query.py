@@ -186,8 +186,18 @@ def expand_shorthand(text: str) -> str:
     return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group()], text)
 
 
+# An office named by what it commands: no article introduces its holder that way, and the parse takes
+# "commander" for a surname. Not "commander-in-chief of the Gulf forces", a military post.
+_HEAD_OF_STATE = re.compile(r"\b(?:the\s+)?commander[\s-]+in[\s-]+chief\b(?![\s,]+of\b)", re.I)
+
+
+def plain_office(text: str) -> str:
+    """"the commander in chief" written as the office an article introduces its holder with: "the president"."""
+    return _HEAD_OF_STATE.sub(lambda m: "the president" if m.group().lower().startswith("the") else "president", text)
+
+
 def _parse(question: str, known_surnames, person_surnames, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
-    text = expand_shorthand(" ".join(question.split()))
+    text = plain_office(expand_shorthand(" ".join(question.split())))
     persons = known_surnames if person_surnames is None else person_surnames
     from_subject = _from_subject(text, known_surnames, persons, first_names)
     if from_subject is not None:

@@ -194,11 +194,21 @@ def _main_subject(doc) -> Phrase | None:
     for tok in doc:
         if tok.dep_ == "ROOT":
             for child in tok.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.dep_ == "nsubjpass":
+                    return _phrase(_agent(tok) or child)
+                if child.dep_ == "nsubj":
                     return _phrase(child)
             if _nominal_root(tok):
                 return _phrase(tok)
             return None
+    return None
+
+
+def _agent(verb):
+    """"The report was welcomed by the shadow pensions secretary": who did it, whom a later "he" means."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((t for t in child.children if t.dep_ == "pobj"), None)
     return None
 
 
@@ -326,7 +336,10 @@ def question_subject(question: str) -> QuestionSubject | None:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.lower_ in _AUXILIARY_ROOTS or (len(doc) > 1 and doc[0].lower_ == "according" and doc[1].lower_ == "to"):
         return None  # "why is marsh cutting routes", "according to X, what is...": the small parser misreads these
-    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    subjects = [c for c in root.children if c.dep_ == "nsubj"]
+    # "How many troops did the president send...": the small parser may make the fronted object a second
+    # subject; the subject is the one after the auxiliary.
+    subject = subjects[-1] if len(subjects) > 1 and _auxiliary_between(root, subjects[0], subjects[-1]) else next(iter(subjects), None)
     if subject is not None and subject.lower_ in ("he", "she", "they"):
         subject = _named_in_leading_clause(root, subject)
     if subject is None or subject.lower_ in _DETERMINERS or subject.lower_ in ("who", "he", "she", "they", "it", "we", "you", "i", "there"):
@@ -369,6 +382,10 @@ def question_subject(question: str) -> QuestionSubject | None:
         verb=root.lower_,
         proper=named_head.text[:1].isupper(),
     )
+
+
+def _auxiliary_between(verb, first, last) -> bool:
+    return any(c.dep_ == "aux" and first.i < c.i < last.i for c in verb.children)
 
 
 # "after the school shooting", "during the address": a setting, not what was said.

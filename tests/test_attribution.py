@@ -452,3 +452,16 @@ def test_a_party_or_body_before_an_office_that_opens_a_sentence_is_part_of_the_o
     assert roles["roberts"] == "rural buses campaign director"
     assert roles["livingstone"] == "mayor"  # "London," ends a clause: a place, not the office's body
 
+
+
+def test_a_party_before_an_office_after_a_preposition_that_takes_a_person_is_part_of_the_office():
+    # "welcomed by Conservative shadow pensions secretary Tom Dale": "by" opens his description as "the"
+    # does; "in" opens a place, which stays out of the office.
+    text = (
+        "The report was welcomed by Conservative shadow pensions secretary Tom Dale. "
+        "It drew criticism from Labour backbencher Ann Lee. Talks were held in Cardiff with council leader Rhodri Hale."
+    )
+    roles = read_speakers(text, split_sentences(text)).roles
+    assert roles["dale"] == "conservative shadow pensions secretary"
+    assert roles["lee"] == "labour backbencher"
+    assert roles["hale"] == "council leader"

@@ -468,3 +468,14 @@ def test_he_after_a_sentence_whose_parse_makes_the_name_its_root_is_that_person(
         '"Tell that to the drivers who kept the buses running all winter," she said.'
     )
     assert who(rows, "kept the buses running") == Attribution("Nia Roberts", "direct")
+
+
+def test_he_after_a_passive_sentence_is_its_agent_not_the_last_speaker():
+    # "The report was welcomed by X": the parse's subject is the report; whoever did the welcoming is who
+    # the next "he" means. Before, the pronoun fell back on the last speaker, here a charity.
+    rows = read(
+        'The Rural Trust says village schools are "closing by stealth". '
+        "The report was welcomed by Liberal Democrat education spokesman Tom Ashby. "
+        '"Every closure takes the heart out of a village," he said.'
+    )
+    assert who(rows, "heart out of a village") == Attribution("Tom Ashby", "direct")

@@ -295,3 +295,18 @@ def test_the_dates_a_question_names():
     assert named_dates("Did Obama call his 2014 executive action an amnesty?") == ("2014",)
     assert named_dates("what did bush say on march 3rd, 2008") == ("2008-03",)
     assert named_dates("What did Blair say about the 25 per cent rise?") == ()
+
+
+def test_the_commander_in_chief_is_the_president_not_a_man_named_commander():
+    parsed = ask("How many more troops did the commander in chief tell the cadets he was sending?")
+    assert (parsed.speaker_key, parsed.role) == (None, "president")
+    assert ask("What did the Commander-in-Chief say about the war?").role == "president"
+    # "of" a force, it is a military post, and nothing is rewritten
+    assert "Commander-in-Chief of the Gulf forces" in ask("What did the Commander-in-Chief of the Gulf forces say?").text
+
+
+def test_a_fronted_object_is_not_the_subject_of_the_question():
+    # The small parser makes "How many more troops" a second subject of "tell"; the asked one is after "did".
+    parsed = ask("How many more troops did the prime minister tell the cadets he was sending?")
+    assert (parsed.speaker_key, parsed.role) == (None, "prime minister")
+    assert ask("How many more troops did Obama tell the cadets he was sending?").speaker_key == "obama"
