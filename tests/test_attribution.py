@@ -439,29 +439,23 @@ def test_an_office_opening_the_first_paragraph_is_read_whole():
     assert read_speakers(text, spans).roles["livingstone"] == "london mayor"
 
 
-def test_a_party_or_body_before_an_office_that_opens_a_sentence_is_part_of_the_office():
+def test_a_party_or_body_before_an_office_that_opens_its_phrase_is_part_of_the_office():
     # "Liberal Democrat education spokesman Phil Willis": a question asks for "the Lib Dem education
-    # spokesman", and "spokesman" alone fits every party's.
+    # spokesman", and "spokesman" alone fits every party's. The phrase opens at a sentence start, after "the",
+    # a comma, a speech verb or a preposition that takes a person ("welcomed by", "criticism from"); "in"
+    # and a comma after a place open a place, which stays out of the office.
     text = (
         'The report was published on Monday. "It is damning." Liberal Democrat education spokesman Phil Willis agreed. '
-
-        "Rural Buses Campaign director Nia Roberts agreed. Speaking in London, mayor Ken Livingstone did not."
+        "Rural Buses Campaign director Nia Roberts agreed. Speaking in London, mayor Ken Livingstone did not. "
+        "The report was welcomed by Conservative shadow pensions secretary Tom Dale. "
+        "It drew criticism from Labour backbencher Ann Lee. Talks were held in Cardiff with council leader Rhodri Hale."
     )
     roles = read_speakers(text, split_sentences(text)).roles
     assert roles["willis"] == "liberal democrat education spokesman"
     assert roles["roberts"] == "rural buses campaign director"
     assert roles["livingstone"] == "mayor"  # "London," ends a clause: a place, not the office's body
-
-
-
-def test_a_party_before_an_office_after_a_preposition_that_takes_a_person_is_part_of_the_office():
-    # "welcomed by Conservative shadow pensions secretary Tom Dale": "by" opens his description as "the"
-    # does; "in" opens a place, which stays out of the office.
-    text = (
-        "The report was welcomed by Conservative shadow pensions secretary Tom Dale. "
-        "It drew criticism from Labour backbencher Ann Lee. Talks were held in Cardiff with council leader Rhodri Hale."
-    )
-    roles = read_speakers(text, split_sentences(text)).roles
     assert roles["dale"] == "conservative shadow pensions secretary"
     assert roles["lee"] == "labour backbencher"
     assert roles["hale"] == "council leader"
+
+
