@@ -268,6 +268,7 @@ def tune(
     sets: list[str] = typer.Option(..., "--set", help="QUESTIONS.jsonl=CORPUS_DIR; repeat for more sets."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the parameters [default: POLICYBOT_PARAMS or .policybot/params.json]"),
     cv: int = typer.Option(0, "--cv", min=0, help="Also print K-fold cross-validated figures, grouped by document (0: none)."),
+    reshuffle: int = typer.Option(0, "--reshuffle", min=0, help="With --cv: also the mean figures over N random splits of the documents (the split --select chose on flatters its choice)."),
     select: bool = typer.Option(False, "--select", help="Depart from the defaults (speaker filter all, the default rules, every ranking feature) only where cross-validation clearly favours it: a gain beyond one standard error, paired by document."),
     check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
     cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
@@ -282,6 +283,8 @@ def tune(
 
     from .config import LOCAL_PARAMS
 
+    if reshuffle and not cv:
+        _fail("--reshuffle needs --cv K: it reshuffles the documents of a K-fold cross-validation")
     settings = _settings(None, None)
     say = lambda message: typer.echo(message, err=True)  # noqa: E731
     question_sets = [t.QuestionSet.parse(s) for s in sets]
@@ -310,6 +313,14 @@ def tune(
                 print(f"{name}: {cv}-fold cross-validated, grouped by document")
                 print(kind_table({**report.by_kind, "all": _all_row(report)}))
                 print()
+    if reshuffle:
+        means = t.reshuffled(records, gens, cv, reshuffle, kept, abstain_kept, base)
+        result["cv_reshuffled"] = notes["cv_reshuffled"] = {"splits": reshuffle, **means}
+        if not as_json:
+            print(f"mean over {reshuffle} random splits of the documents, {cv}-fold:")
+            for name, figures in means.items():
+                print(f"  {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+            print()
     params = with_notes(t.fit(records, kept, abstain_kept, base), **notes)
     target = out or settings.params or LOCAL_PARAMS
     params.save(target)

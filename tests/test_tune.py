@@ -89,7 +89,7 @@ def tune(tmp_path: Path, questions: Path, corpus: Path, out: Path, *options: str
 def test_tune_writes_parameters_that_ask_then_uses(tmp_path):
     questions, corpus = write_set(tmp_path)
     params = tmp_path / "fitted.json"
-    result = tune(tmp_path, questions, corpus, params, "--cv", "2", "--json")
+    result = tune(tmp_path, questions, corpus, params, "--cv", "2", "--reshuffle", "3", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["params"] == str(params)
@@ -98,6 +98,11 @@ def test_tune_writes_parameters_that_ask_then_uses(tmp_path):
     fitted = json.loads(params.read_text())
     assert fitted["ranker"]["features"] and len(fitted["ranker"]["coef"]) == len(fitted["ranker"]["features"])
     assert fitted["notes"]["fitted_on"] == {"invented": len(QUESTIONS)}
+    # The mean over three random splits of the documents, printed and kept with the parameters.
+    means = report["cv_reshuffled"]
+    assert means == fitted["notes"]["cv_reshuffled"] and means["splits"] == 3
+    assert set(means) - {"splits"} == set(report["cv"]["sets"])
+    assert all(0.0 <= means["invented"][k] <= 1.0 for k in ("hit_at_1", "hit_at_3", "speaker_at_1", "abstain", "false_abstain"))
 
     index = tmp_path / "index"
     ask = ["ask", "--json", "--corpus", str(corpus), "--index", str(index), "What did Tom Okafor say about fruit at lunch?"]
@@ -115,6 +120,32 @@ def test_tune_writes_parameters_that_ask_then_uses(tmp_path):
 
     broken = run(*ask, env_extra={"POLICYBOT_PARAMS": str(tmp_path / "missing.json")})
     assert broken.returncode == 2 and "parameters" in broken.stderr
+
+
+def test_reshuffle_without_cv_is_refused_before_any_work(tmp_path):
+    questions, corpus = write_set(tmp_path)
+    params = tmp_path / "never.json"
+    result = tune(tmp_path, questions, corpus, params, "--reshuffle", "2")
+    assert result.returncode == 2 and "--reshuffle needs --cv" in result.stderr
+    assert not params.exists() and not (tmp_path / "tune-index").exists()
+
+
+def test_reshuffled_splits_keep_each_document_on_one_side_and_differ_by_seed():
+    from types import SimpleNamespace
+
+    from retrieval.tune import _folds
+
+    records = [SimpleNamespace(group=f"doc{i // 3}") for i in range(30)]  # ten documents, three questions each
+
+    def split(seed):
+        folds = _folds(records, 5, seed)
+        for train, test in folds:
+            assert not {records[i].group for i in train} & {records[i].group for i in test}
+        assert sorted(i for _, test in folds for i in test) == list(range(30))
+        return [sorted({records[i].group for i in test}) for _, test in folds]
+
+    assert split(1) == split(1)
+    assert len({str(split(seed)) for seed in (None, 1, 2, 3)}) > 1
 
 
 @pytest.fixture
