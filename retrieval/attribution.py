@@ -5,7 +5,7 @@ Pure: text and spans in, records out; all state is local to one call. Precision 
 sentence whose speaker the evidence does not settle keeps speaker None rather than a guess.
 
 Ordered passes, each filling only what earlier passes left unknown:
-  0. pre-scan the document's people: name forms per surname ("Mr Leigh" -> "Edward Leigh"), the
+  0. pre-scan the document's people: name forms per surname ("Mr Holt" -> "Barry Holt"), the
      roles the article gives them ("Vice President JD Vance", "Tom Reed, the MP for Barnsley
      North,"), genders from honorifics, acronyms it spells out;
   1. explicit: the subject of a speech verb outside the quotation marks, from spaCy's parse
@@ -105,7 +105,7 @@ _ROLE_WORDS = frozenset(
     correspondent editor reporter analyst economist lawyer lawyers barrister solicitor""".split()
 )
 _POSTNOMINALS = frozenset("QC KC MP MEP MSP AM MLA JR SR OBE MBE CBE".split())
-# head words of organisations ("Blackpool Hotel Association said")
+# head words of organisations ("Riverton Hotel Association said")
 _ORG_HEADS = frozenset(
     """association council union party office committee group foundation trust institute
     society federation confederation campaign commission department ministry agency authority
@@ -157,7 +157,7 @@ _LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A|[A-Z][A-Z.'’\- ]{0,60}[A-Z.
 _TITLE_LABEL_RE = re.compile(r"(?:\*\*|__)?(?P<label>[A-Z][a-z'’\-]+\.?(?: [A-Z][a-z'’\-]+\.?){0,3}):(?:\*\*|__)?[ \t]")
 _DOTTED_QA_RE = re.compile(r"(?:\*\*|__)?(?P<label>Q|A)\.(?:\*\*|__)?[ \t]")
 # The American Presidency Project's transcripts: "The President. It's not true.", "Q. Mr. President, ...",
-# "Representative Joe Wilson. You lie!": a turn opened by a label and a full stop, once any line opens
+# "Representative Tom Reade. Not true!": a turn opened by a label and a full stop, once any line opens
 # with "The President. ".
 _DOTTED_TURN_RE = re.compile(
     r"(?:\*\*|__)?(?P<label>Q|The (?:Vice )?President|(?:Representative|Senator|Governor|Secretary|Rep\.|Sen\.|Gov\.|Mr\.|Mrs\.|Ms\.|Dr\.)"
@@ -220,13 +220,13 @@ def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
         if _is_role(t, nxt):
             last_role = i
         elif (owner[i] or t.lower() in _ORG_HEADS) and len(toks) - i > 2 and toks[i + 1].lower() not in _STOP | _PREPS:
-            # "Amnesty International's Jan Shaw", "Victims of Crime Trust Norman Brennan": the body
+            # "Riverton Watch's Ann Pryor", "Victims of Fraud Trust Sam Poe": the body
             # ends where the person's name begins
             last_role = i
     if any(owner[:-1]) and len(toks) - max(i for i, o in enumerate(owner[:-1]) if o) == 2 and toks[-1][:1].isupper() and not _is_role(toks[-1], None):
-        return toks[:-1], [], definite  # "Brown's Britain": someone's thing (a book's title), not a person
+        return toks[:-1], [], definite  # "Roe's Britain": someone's thing (a book's title), not a person
     if last_role == len(toks) - 1 and len(toks) >= 2 and toks[-1][:1].isupper():
-        # "Sir Andrew Green", "Karen Chair": a first name before the role word makes it a surname
+        # "Sir Tom Mayor", "Karen Chair": a first name before the role word makes it a surname
         j = len(toks) - 2
         while j >= 0 and toks[j][:1].isupper() and not _is_role(toks[j], toks[j + 1]) and toks[j].lower() not in _STOP:
             j -= 1
@@ -235,8 +235,8 @@ def _split_chain(tokens: list[str]) -> tuple[list[str], list[str], bool]:
     roles = toks[: last_role + 1]
     name = [t for t in toks[last_role + 1 :] if t.lower() not in _HONORIFICS]
     if "of" in name[1:-1] and name[0].lower() not in _TITLES_KEPT and not any(t.lower() in _ORG_HEADS for t in name[: name.index("of")]):
-        # "President Musharraf of Pakistan", "Laura Brownlees of Save the Children": a place or a
-        # body after the name; only a peer's title ("Lord Kinnock of Bedwellty") keeps it
+        # "President Vasko of Ruritania", "Ann Pryor of Riverton Watch": a place or a
+        # body after the name; only a peer's title ("Lord Reade of Anytown") keeps it
         name = name[: name.index("of")]
     return roles, name, definite
 
@@ -265,8 +265,8 @@ def _initials(words: str) -> str:
 
 
 def _acronyms(text: str, start: int, end: int) -> dict[str, str]:
-    """Acronyms the article spells out: "National Audit Office (NAO)", or a capitalised name whose
-    initials are an acronym it also uses ("the National Audit Office" ... "the NAO report")."""
+    """Acronyms the article spells out: "Rural Transport Alliance (RTA)", or a capitalised name whose
+    initials are an acronym it also uses ("the Rural Transport Alliance" ... "the RTA report")."""
     found = {m.group(2): m.group(1).strip() for m in _ACRONYM_RE.finditer(text, start, end) if _initials(m.group(1)) == m.group(2)}
     used = set(re.findall(r"\b[A-Z]{2,6}\b", text[start:end]))
     spelled: dict[str, set[str]] = {}
@@ -290,7 +290,7 @@ _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baro
 
 def _office_words(text: str, lo: int, hi: int) -> list[str]:
     """The lower-case office words just before a name at `hi`: "shadow home secretary" in "... shadow home
-    secretary David Davis". Role words reach back three words. An office that also holds ordinary words
+    secretary Tom Hale". Role words reach back three words. An office that also holds ordinary words
     ("the immigration minister", "BBC political editor") is taken whole, up to five words, when it opens
     its phrase: after "the", "a", a comma, a speech verb, an acronym or the start of a sentence."""
     line = text.rfind("\n", 0, hi) + 1  # a window that opens a line starts a sentence, as one holding the line break does
@@ -311,7 +311,7 @@ def _office_words(text: str, lo: int, hi: int) -> list[str]:
         return words if at_line_start else words[n - taken :]
     body = _body_before(words, first, at_line_start)
     if body:
-        # "Liberal Democrat education spokesman Phil Willis", "Public accounts committee chairman Edward Leigh"
+        # "Liberal Democrat transport spokesman Tom Hale", "Rural affairs committee chairman Ed Lyle"
         return [w.lower() for w in words[first - body : first]] + words[first:]
     before = words[first - 1]
     if reach == taken:
@@ -349,8 +349,8 @@ def _body_before(words: list[str], first: int, at_line_start: bool) -> int:
 
 
 # Words after which a person's description begins: an article, or a preposition that takes a person
-# ("welcomed by Conservative shadow pensions secretary David Willetts", "criticism from Labour MP Ann Lee").
-# Not "in" or "at", which take a place: "... in London mayor Ken Livingstone's office".
+# ("welcomed by Conservative shadow transport secretary Ann Kell", "criticism from Labour MP Ann Lee").
+# Not "in" or "at", which take a place: "... in Riverton mayor Sam Poe's office".
 _OPENS_A_PERSON = frozenset("the a an by from with against".split())
 
 
@@ -395,7 +395,7 @@ class _People:
                 lower_roles = _office_words(text, max(start, ms - 64), ms)
             role_toks = [r.lower().rstrip(".") for r in lower_roles + roles]
             role_toks = [r for r in role_toks if r not in _HONORIFICS and r not in ("former",)]
-            # "Vice President Pence": one name after an office is a person too, so that a
+            # "Vice President Vance": one name after an office is a person too, so that a
             # transcript label ("THE VICE PRESIDENT:") or "the vice president said" can name him.
             office = bool(role_toks) and role_toks[-1] in _OFFICES
             if role_toks and (len(name) >= 2 or name[0].lower() in _TITLES_KEPT or office):
@@ -428,7 +428,7 @@ class _People:
         form = tuple(name)
         keys = [name[-1].lower()]
         if "of" in name[1:-1]:
-            keys.append(name[name.index("of") - 1].lower())  # "Lord Nicholls of Birkenhead" is also "Lord Nicholls"
+            keys.append(name[name.index("of") - 1].lower())  # "Lord Reade of Anytown" is also "Lord Reade"
         for key in keys:
             lst = self.forms.setdefault(key, [])
             if form not in lst:
@@ -442,7 +442,7 @@ class _People:
             if want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
                 best = form
         if (best is None or len(best) <= len(name)) and len(name) >= 2 and name[0].lower() in _TITLES_KEPT:
-            # "Sir Alan" -> "Sir Alan Budd": a knight is called by his first name
+            # "Sir Colin" -> "Sir Colin Smith": a knight is called by his first name
             for forms in self.forms.values():
                 for form in forms:
                     if len(form) > len(name) and want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
@@ -450,7 +450,7 @@ class _People:
         return " ".join(best if best is not None else name)
 
     def by_initials(self, initials: str) -> str | None:
-        """The one person whose full name has these initials ("GB" -> "Gordon Brown"), if exactly one has."""
+        """The one person whose full name has these initials ("JR" -> "Jane Roe"), if exactly one has."""
         found = {
             self.canonical(list(form))
             for forms in self.forms.values()
@@ -521,7 +521,7 @@ def _introductions(people: "_People", text: str, start: int, end: int) -> dict[s
 
 def describes_a_role(label: str) -> bool:
     """A speaker label that says what someone is ("spokesman", "Industry Secretary", "MP for Lowbridge
-    East", "Campaigners"), not only who ("Bill Clinton")."""
+    East", "Campaigners"), not only who ("Jane Roe")."""
     words = [w.strip(".,'’").lower() for w in label.split()]
     return any(w in _ROLE_WORDS or w in _HEAD_NOUNS for w in words) or all(not w[:1].isupper() for w in label.split())
 
@@ -628,7 +628,7 @@ def _subject_before(masked: str, vpos: int) -> _Ref | None:
             if first.lower() in ("who", "whose", "which", "a", "an", "the", "himself", "herself", "now") or first[0].isdigit() or first[0].islower():
                 i = j - 1
             else:
-                # "Association chief executive, Anne Weyman, said": the appositive is the name
+                # "Association chief executive, Ann Pryor, said": the appositive is the name
                 ref = _np_ref(toks[j + 1 : i])
                 return ref if ref is not None and ref.kind == "name" else None
         else:
@@ -638,7 +638,7 @@ def _subject_before(masked: str, vpos: int) -> _Ref | None:
         if i < 0:
             return None
     if toks[i].rstrip(".").upper() in _POSTNOMINALS and i >= 2 and toks[i - 1] == ",":
-        i -= 2  # "Judge Richard Mawrey, QC told": the letters after his name, not a speaker
+        i -= 2  # "Judge Ann Kell, QC told": the letters after his name, not a speaker
     t = toks[i]
     if t.lower() in _PRONOUNS:
         if i > 0 and toks[i - 1].lower() in ("which", "whom"):
@@ -666,13 +666,13 @@ def _subject_before(masked: str, vpos: int) -> _Ref | None:
     np = toks[j : i + 1]
     if not t[0].isupper() and t.lower() not in _HEAD_NOUNS:
         return None
-    # "a spokesman for the Home Office" -> "Home Office spokesman"
+    # "a spokesman for the Harbour Office" -> "Harbour Office spokesman"
     if j >= 2 and toks[j - 1].lower() in ("for", "from", "at") and toks[j - 2].lower() in _PERSON_NOUNS and t[0].isupper():
         phrase = _strip_det(np)
         if phrase:
             return _Ref("desc", " ".join(phrase + [toks[j - 2]]), True)
     if len(np) > 1 and np[0].lower() in _TIME_WORDS:
-        np, j = np[1:], j + 1  # "In a statement on Wednesday Lord Woolf said": the preposition took the day
+        np, j = np[1:], j + 1  # "In a statement on Wednesday Lord Reade said": the preposition took the day
     elif j >= 1 and toks[j - 1].lower() in _PREPS:
         return None  # "a letter sent to X said": X is not the subject
     ref = _np_ref(np)
@@ -716,8 +716,8 @@ _AFTER_INVERSION = _PREPS | frozenset("who whose which when as after before whil
 
 
 def _clause_follows(masked: str, pos: int, ref: _Ref) -> bool:
-    """Whether "said X" goes on with X's own verb ("The book said Tony Blair felt..."): X is then the
-    subject of what was said, not the speaker of an inversion ("...," said Mr Blair, "...")."""
+    """Whether "said X" goes on with X's own verb ("The book said Jane Roe felt..."): X is then the
+    subject of what was said, not the speaker of an inversion ("...," said Mr Reade, "...")."""
     toks = _TOKEN_RE.findall(masked, pos, min(len(masked), pos + 200))
     words = ref.value.split()
     i = 0
@@ -779,13 +779,13 @@ class _Parses:
 
 def _office_holder(words: list[str], of: tuple[str, ...]) -> tuple[_Ref, str] | None:
     """The person named at the end of an office's "of" phrase, and the office: "Shadow leader of the Commons
-    Oliver Heald", "Association of Chief Police Officers president Chris Fox". Not one spoken for: "a spokesman
-    for Michael Howard" is the spokesman."""
+    Ed Lyle", "Association of Parish Clerks president Ann Kell". Not one spoken for: "a spokesman
+    for Tom Reade" is the spokesman."""
     if not of or not words or _clean_tok(words[-1]).lower() in ("friend", "friends", "ally", "allies"):
         return None
     tail = list(of[1:])
     if words[-1].lower() in _SOURCE_HEADS and not (tail and tail[0][:1].islower() and tail[0].lower() != "the"):
-        return None  # "a spokesman for Michael Howard" speaks for him; "spokesman for sport Hugh Robertson" holds a brief
+        return None  # "a spokesman for Tom Reade" speaks for him; "spokesman for sport Sam Poe" holds a brief
     while tail and tail[-1].rstrip(".").upper() in _POSTNOMINALS:
         tail.pop()
     start = len(tail)
@@ -797,9 +797,9 @@ def _office_holder(words: list[str], of: tuple[str, ...]) -> tuple[_Ref, str] | 
     roles, name, _definite = _split_chain(run)
     head = _clean_tok(words[-1]).lower()
     if not (head in _ROLE_WORDS or head in _PERSON_NOUNS or (head in _ORG_HEADS and roles)):
-        return None  # "Brad Adams, from Human Rights Watch": a person already, and the body is theirs
+        return None  # "Ann Pryor, from Riverton Watch": a person already, and the body is theirs
     if len(name) > 2 and not roles:
-        name = name[-2:]  # "of the Commons Oliver Heald": the body's words come first
+        name = name[-2:]  # "of the Commons Ed Lyle": the body's words come first
     if len(name) < 2 or not _looks_like_name(name) or _clean_tok(name[-1]).lower() in _ORG_HEADS or any(w.isupper() for w in name):
         return None
     office = words + list(of[: 1 + start + len(run) - len(name)])
@@ -814,7 +814,7 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if words and (words[0].lower() in _ANYONE or all(w.rstrip(".").upper() in _POSTNOMINALS for w in words)):
         return None  # "any American"; "QC" parsed apart from the name it follows
     if len(words) == 2 and words[0].lower().rstrip(".") in _GENDERED_TITLES and people.genders.get(_clean_tok(words[1]).lower()) == "?":
-        # "Mrs Howard" where the article also has a "Mr Howard": not his full name
+        # "Mrs Reade" where the article also has a "Mr Reade": not his full name
         return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
     if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
         return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
@@ -828,15 +828,15 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
         words, phrase = words + list(phrase.of), Phrase(tuple(words + list(phrase.of)), appositives=phrase.appositives)
     owned = words[phrase.owner :] if 0 < phrase.owner < len(words) else []
     if len(owned) == 1 and owned[0][:1].isupper() and not _is_role(owned[0], None):
-        return _Ref("desc", " ".join(words[: phrase.owner]) + "'s " + owned[0], False)  # "Brown's Britain": someone's thing (a book), not a person
+        return _Ref("desc", " ".join(words[: phrase.owner]) + "'s " + owned[0], False)  # "Roe's Britain": someone's thing (a book), not a person
     ref = _np_ref(words)
     if len(owned) >= 2 and (ref is None or ref.kind != "role"):
-        # "Amnesty International's Jan Shaw": the name begins after the possessor
+        # "Riverton Watch's Ann Pryor": the name begins after the possessor
         named = _np_ref(owned)
         if named is not None and named.kind == "name":
             ref = named
     if (ref is None or ref.kind == "desc") and words and words[-1][:1].isupper():
-        # "North Devon landowner Giles Bradshaw": the name is the capitalised run after the last lower-case word
+        # "East Anytown landowner Sam Poe": the name is the capitalised run after the last lower-case word
         tail = len(words)
         while tail > 0 and words[tail - 1][:1].isupper():
             tail -= 1
@@ -865,12 +865,12 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
         definite = words[0].lower() == "the"
         if head in _SOURCE_HEADS or not definite:
             if phrase.of:
-                # "a spokesman for the Home Office": an unnamed source, described
+                # "a spokesman for the Harbour Office": an unnamed source, described
                 body = [w for w in phrase.of[1:] if w.lower() not in ("the", "a", "an")]
                 if body and any(w[:1].isupper() for w in body):
                     return _Ref("desc", " ".join(body + [ref.value]), True)
             return ref
-        # "the MP for Ealing North", "the Scottish National Party's parliamentary leader": one person
+        # "the MP for Barnsley North", "the Rural Alliance Party's council leader": one person
         # holding an office, whom only the article can name
         return _Ref("role", " ".join([ref.value] + list(phrase.of)), True)
     return ref
@@ -884,7 +884,7 @@ def _explicit_ref(parsed: Parsed | None, masked: str, people: "_People") -> _Ref
         if ref is not None:
             return ref
     if parsed is not None and parsed.passive and _ACCORDING_RE.search(masked) is None:
-        return None  # "Police found the trio ..., the hearing was told": told by whom, the sentence does not say
+        return None  # "Officers seized the ballots ..., the inquiry was told": told by whom, the sentence does not say
     # the parser found no subject ("according to X", a verbless attribution): the rules' reading
     return _find_ref(masked)
 
@@ -894,7 +894,7 @@ def _antecedent(
     k: int, pronoun: str, speakers, person_flag, frac, parsed: _Parses, people: "_People", recent: list[str], speaking: str | None = None
 ) -> str | None:
     """Pass 3: the person "he" or "she" means. The subject of the sentence just before is the likeliest,
-    speech verb or not ('Prof Etzioni criticises the US ... "This is like ...," he says.'); when that
+    speech verb or not ('Prof Dunmore criticises the US ... "This is like ...," he says.'); when that
     subject is a person we cannot name ("the first minister"), unknown. Else the last speaker who may
     have that gender, else the last person of that gender named a few sentences before. A person the
     article gives the other gender ("Mr", "Mrs") is never chosen; "she" needs a woman the article
@@ -919,7 +919,7 @@ def _antecedent(
                     found = set(people.by_role(ref.value.lower()))
                     candidate = found.pop() if len(found) == 1 else None
                 elif ref is not None and ref.kind == "desc" and ref.person:
-                    # "a spokesman for the Home Office ... He said": an unnamed source stays its description
+                    # "a spokesman for the Harbour Office ... He said": an unnamed source stays its description
                     candidate = ref.value if ref.value.split()[-1].lower() in _SOURCE_HEADS else _resolve_role(ref.value, people, [])
         if candidate is not None and candidate != speaking and people.gender(candidate) in (want, None):
             return candidate
@@ -1007,12 +1007,12 @@ def _third_person(ref: _Ref) -> bool:
     return ref.kind == "pron" and ref.value in ("he", "she", "they")
 
 
-# "...I am not going to start now." That's from the Acting Director of National Intelligence, Joseph Maguire.
+# "...I am not going to start now." That's from the Acting Director of National Intelligence, Jo Bloggs.
 _READ_OUT_RE = re.compile(r"(?:That|This)(?:['’]s|\s+is|\s+was)\s+(?:from|by)\s")
 
 
 def _read_out_by(text: str, start: int, end: int, people: "_People") -> str | None:
-    """The person a sentence says the quotation just read out came from ("That's from ..., Joseph Maguire.")."""
+    """The person a sentence says the quotation just read out came from ("That's from ..., Jo Bloggs.")."""
     if not _READ_OUT_RE.match(text, start, end):
         return None
     names = [m.group(0).split() for m in _CHAIN_RE.finditer(text, start, end)]
@@ -1052,7 +1052,7 @@ def _known_person(ref: _Ref | None, people: "_People") -> str | None:
 
 # Heads of a description that names no one in particular: an unnamed source stays its description.
 _SOURCE_HEADS = frozenset("spokesman spokeswoman spokesperson spokesmen source sources official officials aide aides".split())
-# What a document says is its author's words: "the NAO report said" is the NAO's.
+# What a document says is its author's words: "the RTA report said" is the RTA's.
 _DOCUMENT_HEADS = frozenset("report study survey poll statement letter review document analysis research".split())
 # bodies that write reports ("the committee found...", then "the report said...")
 _AUTHOR_HEADS = frozenset(
@@ -1086,7 +1086,7 @@ _OPENING_NAME = re.compile(r"(?:[A-Z][\w'’.-]*[ \t]+){1,3}[A-Z][\w'’-]*(?=[ 
 
 
 def _unheld_description(ref: "_Ref", people: "_People", sentence: SentenceSpan, text: str) -> bool:
-    """A description of one person ("the chairman of the Police Federation") that no one named so far holds,
+    """A description of one person ("the chairman of the Harbour Federation") that no one named so far holds,
     reporting without quoting: a described speaker given their own words already ("The Archbishop of
     Canterbury said: "...") is not introduced further by the name that opens the next sentence."""
     if _QUOTE_CHARS.search(text, sentence.start, sentence.end):
@@ -1095,10 +1095,10 @@ def _unheld_description(ref: "_Ref", people: "_People", sentence: SentenceSpan, 
 
 
 def _named_next(k: int, sentences: list[SentenceSpan], text: str, people: "_People", said_next: bool = False) -> str | None:
-    """Pass 2d: a sentence that describes its speaker ("Scotland's justice minister has warned...") and a next
+    """Pass 2d: a sentence that describes its speaker ("Riverton's transport minister has warned...") and a next
     sentence that opens with a person named in full for the first time, with no office of their own
-    ("Cathy Jamieson said..."): the description is that person, as news leads are written. Past the lead,
-    only when the name is followed straight by its verb ("Jan Berry said:"): "John Smith, a parent, said"
+    ("Ann Kell said..."): the description is that person, as news leads are written. Past the lead,
+    only when the name is followed straight by its verb ("Sam Poe said:"): "John Smith, a parent, said"
     brings a description of its own."""
     if k + 1 >= len(sentences):
         return None
@@ -1108,7 +1108,7 @@ def _named_next(k: int, sentences: list[SentenceSpan], text: str, people: "_Peop
         return None
     roles, name, _ = _split_chain(match.group(0).split())
     if roles or len(name) < 2 or len(name) > 4 or not _looks_like_name(name):
-        return None  # "Finance Minister Sue Essex": someone with an office of their own
+        return None  # "Finance Minister Ann Lee": someone with an office of their own
     holder = people.canonical(name)
     key = holder.split()[-1].lower()
     if any(offset < start and mentioned[-1].lower() == key for offset, mentioned in people.mentions):
@@ -1120,7 +1120,7 @@ def _named_next(k: int, sentences: list[SentenceSpan], text: str, people: "_Peop
 
 def _resolve_description(phrase: str, people: "_People", last_body: str | None, before: str) -> str | None:
     """Pass 2c: a description is its own speaker, with three exceptions: a document speaks for its
-    author ("the NAO report" -> the National Audit Office; "the report" -> the body that last spoke),
+    author ("the RTA report" -> the Rural Transport Alliance; "the report" -> the body that last spoke),
     "the newspaper" is the newspaper last named, and an unnamed spokesman is the one the article names."""
     words = phrase.split()
     if words and words[-1].lower() in _DOCUMENT_HEADS:
@@ -1134,7 +1134,7 @@ def _resolve_description(phrase: str, people: "_People", last_body: str | None, 
         named = list(_NEWSPAPER_RE.finditer(before))
         return named[-1].group(0) if named else None
     if words and words[-1].lower() in _SOURCE_HEADS:
-        # "a spokesman for the Anti-Fraud Office" when the article names one spokesman ("spokesman Jo Bloggs")
+        # "a spokesman for the Harbour Office" when the article names one spokesman ("spokesman Jo Bloggs")
         described = {w.lower() for w in words}
         named = {c for r, c in people.roles if r.split()[-1] == words[-1].lower() and set(r.split()) <= described}
         if len(named) == 1:
@@ -1347,7 +1347,7 @@ def attribute(text: str, sentences: list[SentenceSpan], default_speaker: str | N
 
 def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str | None = None) -> SpeakerReading:
     """Who says each sentence, and how each person is introduced, from one reading of the document: a speaker
-    described only before being named ("the chairman of the Police Federation ... said", then "Jan Berry
+    described only before being named ("the chairman of the Harbour Federation ... said", then "Sam Poe
     said:") is introduced by that description, which a second reading of the text alone would not see."""
     n = len(sentences)
     if n == 0:
@@ -1367,8 +1367,8 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
                 people.add([t.rstrip(".") for t in name])
 
     if labels is not None:
-        # The parse reads a turn without its label: in "Q    After meeting with you, John Boehner came out and
-        # told us, ..." the subject is Boehner, not "Q". Offsets stay, so spaces take the label's place.
+        # The parse reads a turn without its label: in "Q    After meeting with you, Sam Poe came out and
+        # told us, ..." the subject is Poe, not "Q". Offsets stay, so spaces take the label's place.
         blanked = list(text)
         for pos, _label, after in labels.starts(lo, hi):
             blanked[pos:after] = " " * (after - pos)
@@ -1538,7 +1538,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
             same_paragraph = k > 0 and sentences[k - 1].paragraph == s.paragraph
             quoted = _quoted_in_turn(k, who, marks, quoting, same_paragraph, said.speaker if said else None, people, s.start)
             if quoted.quotes:
-                quoting[k] = True  # "John Boehner came out and told us, "...": his words, in the turn's
+                quoting[k] = True  # "Sam Poe came out and told us, "...": his words, in the turn's
                 modes[k] = "direct"
                 final[k] = quoted.speaker
                 continue

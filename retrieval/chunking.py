@@ -4,7 +4,7 @@ A passage is a run of adjacent sentences from one paragraph with one speaker and
 one mode (said / reported / narration), at most `PASSAGE_TOKENS` long. News
 sentences run 20-45 tokens, so most passages hold one to three sentences: small
 enough that the passage itself is a quotable answer, large enough that a short
-sentence ("You can't hunt accidentally.") is embedded with its neighbour. A
+sentence ("You can't fish by accident.") is embedded with its neighbour. A
 passage never mixes two speakers, so its attribution is exact.
 """
 
@@ -134,7 +134,7 @@ def _with_header_office(doc: Document, roles: dict[str, str]) -> dict[str, str]:
 def _role_of(speaker: str | None, roles: dict[str, str]) -> str:
     """The speaker's role words; a label that is itself a role or a body ("spokesman", "Campaigners") is one.
 
-    A person's name is left out: "What does the bill say" is not a question about Bill Clinton."""
+    A person's name is left out: "What does the bill say" is not a question about Bill Reade."""
     if not speaker:
         return ""
     label = speaker.lower() if describes_a_role(speaker) else None

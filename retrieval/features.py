@@ -238,7 +238,7 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
 
 
 # "..., you know?", "..., right?": a lower-case tag after the last comma asks nothing that the next words
-# answer ("..., Mr Blair?" names whom a real question is put to).
+# answer ("..., Mr Reade?" names whom a real question is put to).
 _TAG_QUESTION = re.compile(r"[,—–-]\s*(?!(?:\S+\s+){0,2}(?:why|what|how|who|when|where|which)\b)(?:[a-z][\w'’]*\s+){0,2}[a-z][\w'’]*\?$")
 
 
@@ -282,7 +282,7 @@ def parse(gen: Generation, question: str) -> ParsedQuestion:
     built = derived(gen)
     parsed = parse_question(question, gen.speaker_surnames, built.person_surnames, built.first_names)
     if describes_one_person(parsed) and not _introduced_as(gen, built, parsed.role):
-        # "What did the pope say", "what did angela merkel say": nobody in the corpus is introduced so. Asked as a
+        # "What did the pope say", "what did alan dunmore say": nobody in the corpus is introduced so. Asked as a
         # person the corpus does not know, nothing is theirs; else someone else's words would answer for them.
         surname, first = name_key(parsed.role)
         return replace(parsed, speaker=parsed.role, speaker_key=surname, first_name=first, role=None)
@@ -406,7 +406,7 @@ def _place_credit(gen: Generation, built: Derived, places: dict[str, tuple[str, 
     """Per place word of an asked role ("Welsh culture minister"), the passages introduced with another of the
     role's words in a report whose title or first paragraph names the place, and which introduces nobody with
     it: there the place goes without saying. A place named only in passing ("in England and Wales") is not
-    where the report happens; where someone is introduced with it ("Scottish Tory leader"), it tells the
+    where the report happens; where someone is introduced with it ("Welsh Tory leader"), it tells the
     speakers apart."""
     credit: dict[int, np.ndarray] = {}
     if not places or not len(gen.passages):
@@ -440,7 +440,7 @@ def _speaker_topic(own_terms, speaker_rows: np.ndarray | None, ids: list[int]) -
 
 
 def unknown_name(gen: Generation, topic: str) -> bool:
-    """A full name that no passage mentions ("Brett Kavanaugh", "Puerto Rico"): nothing here is about it.
+    """A full name that no passage mentions ("Brett Kavanaugh", "Port Esperanza"): nothing here is about it.
     One unknown capitalised word is not enough: a paraphrase says "the Kremlin" for Putin."""
     words = [re.sub(r"(?:'s|’s)$", "", w) for w in re.findall(r"[\w'’-]+", topic)]
     return any(

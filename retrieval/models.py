@@ -12,7 +12,7 @@ from typing import Literal
 
 # How a sentence relates to its speaker:
 #   direct   - the speaker's own words (inside quotation marks, or first-person transcript text)
-#   reported - indirect speech attributed to the speaker ("Mr Straw said the ruling was wrong")
+#   reported - indirect speech attributed to the speaker ("Mr Reade said the ruling was wrong")
 #   none     - narration; the article's own words
 Mode = Literal["direct", "reported", "none"]
 

@@ -17,11 +17,11 @@ _VERBS = (
     r"reveal|revealed|deny|denied|blame|blamed|attack|attacked|support|supported|oppose|opposed|think"
 )
 _SUBJECT_PATTERNS = [
-    # "Would Mr Howard welcome...", "Does Jane Roe support...": after a leading auxiliary, the subject, whatever the verb
+    # "Would Mr Reade welcome...", "Does Jane Roe support...": after a leading auxiliary, the subject, whatever the verb
     re.compile(rf"^(?:[Ww]ould|[Dd]oes|[Dd]id|[Dd]o|[Hh]as|[Hh]ave|[Ww]ill|[Cc]an|[Cc]ould|[Ss]hould)\s+(?P<name>{_NAME})\s+[a-z]"),
     re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"),
-    # "according to X," but not "votes from X supporters": the name ends the phrase
+    # "according to X," but not "money from X supporters": the name ends the phrase
     re.compile(rf"\b(?:[Aa]ccording to|[Bb]y|[Ff]rom)\s+(?P<name>{_NAME})(?=\s*(?:[,.:;?!]|$))"),
     re.compile(rf"\b(?:what|how|why|when|where)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"^(?P<name>{_NAME})\s+on\b"),
@@ -36,7 +36,7 @@ _ROLE_WORDS = {
     "chairman", "chair", "spokesman", "spokeswoman", "tory", "labour", "conservative", "democrat", "republican",
     "home", "foreign", "shadow", "deputy", "chief", "general", "attorney", "justice", "judge", "sir", "dame",
     "lord", "lady", "baroness", "former", "us", "uk", "british", "american",
-    # titles and offices written before a name ("Archbishop Desmond Tutu", "TUC boss Brendan Barber")
+    # titles and offices written before a name ("Archbishop John Reade", "RTA boss Sam Poe")
     "archbishop", "bishop", "cardinal", "rev", "reverend", "pope", "king", "queen", "prince", "princess", "duke",
     "duchess", "earl", "baron", "boss", "ambassador", "commissioner", "mayor", "councillor", "cllr", "inspector",
     "superintendent", "colonel", "captain", "rabbi", "sheikh", "head", "director", "chief",
@@ -48,8 +48,8 @@ _ROLE_WORDS = {
 @dataclass(frozen=True)
 class ParsedQuestion:
     text: str
-    speaker: str | None  # the asked speaker as written, titles removed ("Jack Straw")
-    speaker_key: str | None  # lower-cased surname ("straw")
+    speaker: str | None  # the asked speaker as written, titles removed ("Jane Roe")
+    speaker_key: str | None  # lower-cased surname ("roe")
     first_name: str | None
     role: str | None = None  # with no name asked, who is described instead ("Tory backbencher", "health minister")
     core: str | None = None  # the question without the occasion it names, when it names one
@@ -72,15 +72,15 @@ def name_key(name: str | None) -> tuple[str | None, str | None]:
     if "of" in words[1:-1]:
         named = [w for w in words[: words.index("of")] if w[:1].isupper() and w.lower() not in _ROLE_WORDS and w.lower() not in _TITLES]
         if named and not any(w.lower() in _BODY_WORDS for w in words):
-            words = words[: words.index("of")]  # "Lord Kinnock of Bedwellty" is Kinnock; "Bishop of Winchester" keeps its place
+            words = words[: words.index("of")]  # "Lord Reade of Anytown" is Reade; "Bishop of Winchester" keeps its place
     if len(words) > 1 and words[-1].lower() in _SPEAKING_FOR:
-        return words[-1].lower(), None  # "Mr Blair's official spokesman" speaks for Blair; his words are not Blair's
+        return words[-1].lower(), None  # "Mr Poe's official spokesman" speaks for Poe; his words are not Poe's
     if any(w[:1].isupper() for w in words):
-        # Written with capitals, a name's words are the capitalised ones: "information commissioner Richard Thomas".
+        # Written with capitals, a name's words are the capitalised ones: "harbour commissioner Sam Poe".
         words = [w for w in words if w[:1].isupper() or w.lower() in _PARTICLES]
     people = [w for w in words if w.lower() not in _ROLE_WORDS and not (len(w) > 2 and w.isupper())]
     if not people:
-        # "Lord Woolf" keeps its title as part of the name; its key is the last word.
+        # "Lord Reade" keeps its title as part of the name; its key is the last word.
         people = words[-1:]
     if not people:
         return None, None
@@ -96,7 +96,7 @@ _TITLES = {"mr", "mrs", "ms", "dr", "prof", "professor", "president", "senator",
             "sir", "dame", "lord", "lady", "baroness", "judge", "justice", "minister", "secretary", "chancellor"}
 
 
-# The last word of a body's name, or of someone speaking for one: "Cabinet Office", "Mr Blair's spokesman".
+# The last word of a body's name, or of someone speaking for one: "Cabinet Office", "Mr Poe's spokesman".
 _BODY_WORDS = frozenset(
     """office commission committee council party union association street department ministry service executive
     government society watch group times institute trust agency authority court bank board assembly parliament
@@ -107,16 +107,16 @@ _BODY_WORDS = frozenset(
 
 
 def person_like(name: str | None) -> bool:
-    """Whether a speaker label names a person ("Jack Straw", "Lord Woolf"), not a body or a role ("Labour", "spokesman")."""
+    """Whether a speaker label names a person ("Jane Roe", "Lord Reade"), not a body or a role ("Labour", "spokesman")."""
     if not name:
         return False
     words = [w.strip(".,'’\"") for w in name.split() if w.strip(".,'’\"")]
     if words and (words[-1].lower() in _BODY_WORDS or (name_key(name)[0] or "") in _BODY_WORDS):
         return False  # "Cabinet Office", "Home Office minister"
     if any(w.lower() in _BODY_WORDS and nxt == "of" for w, nxt in zip(words, words[1:])):
-        return False  # "Muslim Council of Britain", "Association of Chief Police Officers"
+        return False  # "Muslim Council of Britain", "Association of Parish Clerks"
     if any(w.lower().endswith(("'s", "’s")) for w in words):
-        return False  # "Brown's Britain": someone's thing
+        return False  # "Roe's Britain": someone's thing
     capitalised = [w for w in words if w[:1].isupper()]
     if len(capitalised) >= 2:
         return True
@@ -159,8 +159,8 @@ def parse_question(
 
 
 def _known_first_name(parsed: ParsedQuestion, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
-    """The asked person's first name as the corpus knows it: "TUC boss Brendan Barber" is Brendan, not TUC.
-    A first name the corpus does not know for that surname stays, so "Nick Brown" is not Gordon Brown."""
+    """The asked person's first name as the corpus knows it: "RTA boss Sam Poe" is Sam, not RTA.
+    A first name the corpus does not know for that surname stays, so "Nick Roe" is not Jane Roe."""
     known = first_names.get(parsed.speaker_key or "")
     if not known or not parsed.speaker or parsed.first_name in known:
         return parsed
@@ -237,7 +237,7 @@ def _parse(question: str, known_surnames, person_surnames, first_names: dict[str
     return ParsedQuestion(text, None, None, None, _role_phrase(text))
 
 
-# After a name, letters that are not part of it ("Ian MacDonald QC", "Tom Reed MP").
+# After a name, letters that are not part of it ("Ed Lyle QC", "Tom Reed MP").
 _POST_NOMINALS = frozenset("qc kc mp mep msp am mla jr sr obe mbe cbe".split())
 # Verbs after which the subject is someone whose words answer, even when the corpus does not know them.
 _SPEECH_QUESTION_VERBS = frozenset(_VERBS.split("|")) | frozenset(
@@ -248,9 +248,9 @@ _SPEECH_QUESTION_VERBS = frozenset(_VERBS.split("|")) | frozenset(
 def _from_subject(text: str, known_surnames, persons, first_names: dict[str, frozenset[str]]) -> ParsedQuestion | None:
     """The asked speaker, or the described one, from the parse: the subject of the question's main verb.
 
-    "Why did Michael Howard decide...", "Would Mr Howard welcome votes from BNP supporters?": the
+    "Why did Tom Reade decide...", "Would Ms Kell accept money from XYZ supporters?": the
     subject slot holds whoever is asked about, whatever the verb; names elsewhere are the topic. None
-    when the question has no such subject ("Blair on pub hours?"), and the patterns below look for one.
+    when the question has no such subject ("Roe on pub hours?"), and the patterns below look for one.
     """
     from .speech_parse import question_subject
 
@@ -283,11 +283,11 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
             if shaped and person_like(name) and (len(people) >= 2 or len(people) < len(words)):
                 return ParsedQuestion(text, name, surname, first)  # a person the corpus does not know: nothing answers
             if shaped and speech and len(words) == 1:
-                return ParsedQuestion(text, name, surname, first)  # "What did Merkel say"
-            return ParsedQuestion(text, None, None, None)  # "What help has Britain offered": a topic
+                return ParsedQuestion(text, name, surname, first)  # "What did Dunmore say"
+            return ParsedQuestion(text, None, None, None)  # "What aid has Norway sent": a topic
         every_first = {f for names in first_names.values() for f in names}
         if len(words) == 2 and first in every_first and speech:
-            return ParsedQuestion(text, name, surname, first)  # "what did david miliband say": a person unknown here
+            return ParsedQuestion(text, name, surname, first)  # "what did tom dunmore say": a person unknown here
         return None  # typed fast, the parse of a lower-case question is a guess: the patterns below decide
     if speech or subject.verb.endswith("ed"):
         role = " ".join(subject.words + subject.of)
@@ -298,8 +298,8 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
 _DETERMINED = re.compile(r"\b(?:the|a|an)\s+$")
 
 
-# Words after which a name stands in the speaker's place ("did blair", "why is straw"), and words
-# that follow a speaker's name in a casual question ("redwood on quangos", "hewitt view on").
+# Words after which a name stands in the speaker's place ("did roe", "why is kell"), and words
+# that follow a speaker's name in a casual question ("kell on bus fares", "roe view on").
 _BEFORE_SPEAKER = frozenset("did does do has have had is was will would according to by from".split())
 _AFTER_SPEAKER = frozenset("on view views stance position thinks think says said wants want".split()) | frozenset(_VERBS.split("|"))
 _FUZZY_MIN_LENGTH = 5  # shorter words have too many near neighbours ("may", "fox") to guess at
@@ -318,7 +318,7 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             continue
         options = [(word, end)]
         if i + 1 < len(tokens):
-            options.append((f"{word}-{tokens[i + 1][2]}", tokens[i + 1][1]))  # "kilroy silk" for Kilroy-Silk
+            options.append((f"{word}-{tokens[i + 1][2]}", tokens[i + 1][1]))  # "hale dunmore" for Hale-Dunmore
         for typed, stop in options:
             surname = _known_surname(typed, persons)
             if surname is None:
@@ -330,7 +330,7 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
                 and tokens[i + 1][2] not in _AFTER_SPEAKER
                 and tokens[i + 2][2] in _AFTER_SPEAKER
             ):
-                continue  # "nelson mandela on...": a near spelling of a known surname is someone else's first name
+                continue  # "nelson roe on...": a near spelling of a known surname is someone else's first name
             before = tokens[i - 1][2] if i else ""
             after_index = i + (2 if stop != end else 1)
             after = tokens[after_index][2] if after_index < len(tokens) else ""
@@ -364,7 +364,7 @@ _NOT_ROLES = frozenset("he she they it we you i this that these those there peop
 _NOT_IN_ROLES = frozenset("say said says saying tell told talk talked speak spoke about been being".split())
 
 
-# "At the vigil, did the president think...", "Does the Lord Chancellor accept...": the same slot after an auxiliary.
+# "At the rally, did the governor think...", "Does the harbour master accept...": the same slot after an auxiliary.
 _ROLE_AFTER_AUX = re.compile(
     rf"\b(?:did|does|do|has|have|had|will|would)\s+(?:the\s+|a\s+|an\s+)?(?P<role>(?:[\w'’-]+\s+){{0,6}}?[\w'’-]+?)\s+"
     rf"(?:{_VERBS}|ask|asks|accept|accepts|demand|demands|promise|attack|react|respond|want|think)\b",
@@ -372,7 +372,7 @@ _ROLE_AFTER_AUX = re.compile(
 )
 
 
-# Words a description is as often written with as another: "the Tory leader" is "the Conservative party leader".
+# Words a description is as often written with as another: "a Tory MP" is "a Conservative MP".
 _ROLE_SYNONYMS = {
     "tory": "conservative", "tories": "conservatives", "conservative": "tory", "conservatives": "tories",
     "chair": "chairman", "chairman": "chair", "chairwoman": "chair", "pm": "prime minister",
@@ -403,13 +403,13 @@ def speaks_for_someone(text: str | None) -> bool:
 
 
 def asks_for_a_body(role: str) -> bool:
-    """The role is a body's or its spokesman's ("the Medical Foundation", "a Home Office spokesman"), whose
+    """The role is a body's or its spokesman's ("the Harbour Foundation", "a Home Office spokesman"), whose
     position anyone speaking for it gives; a person's office ("the prime minister") is only its holder's."""
     return any(word in _BODY_WORDS or word in _SPEAKING_FOR for word in _WORD.findall(role.lower()))
 
 
 def role_variants(role: str) -> list[str]:
-    """The role as asked, and as it may be written instead ("Scottish Tory leader", "Scottish conservative leader")."""
+    """The role as asked, and as it may be written instead ("Welsh Tory leader", "Welsh conservative leader")."""
     words = re.sub(r"\blib\s+dems?\b", "libdem", role, flags=re.I).split()
     swapped = " ".join(_ROLE_SYNONYMS.get(w.lower(), w) for w in words)
     spelled = re.sub(r"\blibdem\b", "liberal democrat", " ".join(words))
@@ -417,7 +417,7 @@ def role_variants(role: str) -> list[str]:
 
 
 # "Welsh", "Scottish", "American", "Scotland's": where the office is, which an article about that place
-# seldom repeats in the introduction ("Culture Minister Alun Pugh" in a report on the Welsh assembly).
+# seldom repeats in the introduction ("Transport Minister Sam Poe" in a report on the Welsh assembly).
 _PLACE = re.compile(r"^(?:[A-Z][a-z]+(?:ish|sh|ian|an|ese)|[a-z]+ish|welsh|[A-Z][A-Za-z]+['’]s)$")
 
 
@@ -426,7 +426,7 @@ _PLACE_PAIRS = (
     ("america", "american"), ("europe", "european"), ("france", "french"), ("germany", "german"),
 )
 _SAME_PLACE = {a: b for pair in _PLACE_PAIRS for a, b in (pair, pair[::-1])}
-# A party is which office, not where: "Labour's campaign spokesman" is not the Tory one of a report on Labour.
+# A party is which office, not where: "Labour's transport spokesman" is not the Tory one of a report on Labour.
 _PARTIES = frozenset(
     "labour tory tories conservative conservatives liberal libdem democrat democrats democratic republican republicans "
     "snp plaid ukip green greens unionist unionists".split()
@@ -444,24 +444,25 @@ def place_qualifiers(role: str) -> dict[str, tuple[str, ...]]:
     return places
 
 
-# "Which churchman said...", "What Tory MP warned...": a kind of speaker the user wants found, not one person.
+# "Which bishop said...", "What Labour peer warned...": a kind of speaker the user wants found, not one person.
 _KIND_ASKED = re.compile(r"^\s*(?:which|what|whose)\s+(?!(?:did|does|do|has|have|had|is|was|are|were|will|would)\b)", re.I)
 _QUALIFIER = re.compile(r"\s+(?:of|for|in|at|from)\s.*$", re.I)
 
 
 def describes_one_person(parsed: ParsedQuestion) -> bool:
-    """The described speaker is one person ("the pope", "angela merkel" typed in lower case), not a kind of
-    speaker to find ("which churchman said...") nor a group ("Blackpool's hoteliers"), whose words a member
+    """The described speaker is one person ("the pope", "alan dunmore" typed in lower case), not a kind of
+    speaker to find ("which bishop said...") nor a group ("Riverton's hoteliers"), whose words a member
     may speak under another description."""
     if not parsed.role or parsed.speaker_key:
         return False
     kind = _KIND_ASKED.match(parsed.text)
     if kind and parsed.text[kind.end():].lower().startswith(parsed.role.split()[0].lower()):
-        return False  # the kind follows the question word; in "What changes did the Tory leader demand?" it does not
+        return False  # the kind follows the question word; in "What changes did the Labour chairman demand?" it does not
     if any(w.lower() in _NOT_ROLES or w.lower() in _NOT_IN_ROLES for w in parsed.role.split()):
         return False  # "Has anyone proposed...": nobody in particular
     head = _QUALIFIER.sub("", parsed.role).split()[-1].lower()
-    return not (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+    plural = (head.endswith("s") and not head.endswith(("ss", "us", "is"))) or head.endswith("men")  # "spokesmen", "women"
+    return not plural
 
 
 def _role_phrase(text: str) -> str | None:
@@ -479,7 +480,7 @@ def _role_phrase(text: str) -> str | None:
 
 
 def _named(name: str) -> bool:
-    """A capitalised name that is not a question word ("Merkel", "Angela Merkel")."""
+    """A capitalised name that is not a question word ("Dunmore", "Alan Dunmore")."""
     words = name.split()
     return bool(words) and all(w[:1].isupper() or w.lower() in {"de", "du", "van", "von", "der", "la", "le", "al", "bin", "ibn"} for w in words)
 
@@ -488,7 +489,7 @@ def _trim_name(name: str) -> str:
     words = name.split()
     while words and words[0] in _QUESTION_WORDS:
         words = words[1:]
-    # "Migration Watch's Sir Andrew Green" -> the person after the possessive.
+    # "Harbour Watch's Sir Tom Reade" -> the person after the possessive.
     for i, word in enumerate(words[:-1]):
         if word.endswith(("'s", "’s")):
             words = words[i + 1 :]
@@ -507,7 +508,7 @@ _SCAFFOLD = re.compile(
 
 
 def _without_speaker(parsed: ParsedQuestion) -> str:
-    """The question with the asked name (and its first name, when typed before it: "andy hayman") blanked."""
+    """The question with the asked name (and its first name, when typed before it: "tom reade") blanked."""
     text = parsed.text
     if not parsed.speaker:
         return text
@@ -544,7 +545,7 @@ def query_text(parsed: ParsedQuestion) -> str:
     if not parsed.speaker:
         return parsed.text
     text = _without_speaker(parsed)
-    for word in parsed.speaker.split():  # "Mr Straw", "Straw's": stray parts of the name
+    for word in parsed.speaker.split():  # "Mr Roe", "Roe's": stray parts of the name
         text = re.sub(rf"\b{re.escape(word)}\b", " ", text)
     return " ".join(text.split()) or parsed.text
 

@@ -165,13 +165,13 @@ def decide(cs: CandidateSet, params: Params) -> Decision:
     return Decision(order, scores, probability, abstain=not len(order) or unknown or probability < params.answer_at)
 
 
-# "Can we truly say...? Can we honestly say...? Can we say...?" then "...the answer is no.": a speech may ask
+# "Is it fair...? Is it right...? Is it wise...?" then "...it is not.": a speech may ask
 # a few questions in a row before it answers them.
 _QUESTIONS_IN_A_ROW = 3
 
 
 def _answers_for_questions(cs: CandidateSet, order: np.ndarray) -> np.ndarray:
-    """A passage that asks ("And the top rate of income tax?") repeats the user's words; the passage after it
+    """A passage that asks ("And the duty on petrol?") repeats the user's words; the passage after it
     in the same document answers, or the first that does not ask after a run of questions. The answer takes
     the question's place (it is a candidate whenever the question is)."""
     asks = cs.features[:, FEATURES.index("asks")] > 0

@@ -1,7 +1,7 @@
 """Who is the grammatical subject of a speech verb, from spaCy's dependency parse.
 
-Rules over a flat token list cannot tell the speaker in "Sir Digby Jones, CBI director general,
-warned Mr Brown..." or "...," said the chairman of the committee, Labour MP Barry Sheerman." from
+Rules over a flat token list cannot tell the speaker in "Sir Tom Reade, RTA director general,
+warned Mr Roe..." or "...," said the chairman of the committee, Labour MP Barry Holt." from
 the people the sentence merely names. The parse can: the speaker is the `nsubj` of the speech verb
 (through "who" for a relative clause, through the first verb for "stood up and said"), and an
 appositive beside it ("Karen March, the shadow housing secretary,") gives the name or the role.
@@ -68,9 +68,9 @@ class Phrase:
     words: tuple[str, ...]
     pronoun: bool = False
     appositives: tuple[tuple[str, ...], ...] = ()  # "Karen March, the shadow housing secretary," -> the role
-    of: tuple[str, ...] = ()  # "a spokesman for the Home Office" -> ("for", "the", "Home", "Office")
-    possessive: bool = False  # "London's Evening Standard": a place's or person's something, not a person
-    owner: int = 0  # how many of `words` name the possessor: 2 in "Amnesty International's Jan Shaw"
+    of: tuple[str, ...] = ()  # "a spokesman for the Harbour Office" -> ("for", "the", "Harbour", "Office")
+    possessive: bool = False  # "Riverton's Evening Post": a place's or person's something, not a person
+    owner: int = 0  # how many of `words` name the possessor: 2 in "Riverton Watch's Ann Pryor"
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Parsed:
     speaker: Phrase | None  # the subject of the sentence's first speech verb outside quotes
     subject: Phrase | None  # the subject of the main verb: who a later "he" most likely means
     speech_verb: bool = False  # a speech verb outside quotes was found, with or without a subject
-    passive: bool = False  # the sentence's own verb is a passive speech verb ("..., the hearing was told"): no speaker
+    passive: bool = False  # the sentence's own verb is a passive speech verb ("..., the inquiry was told"): no speaker
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +109,7 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
     reports = list(_reports(doc, quoted))
     # A closing report names the speaker of the whole sentence: in "The minister had been saying X, the spokesman
     # said" the spokesman speaks. Not a pronoun there, which says less than a name before it, nor a report with
-    # words of its own after it ("He continued: "..." Mr Blair said he would not respond").
+    # words of its own after it ("He continued: "..." Mr Reade said he would not respond").
     own = next(((verb, subj) for verb, subj in reports if _closing_report(verb, subj)), None)
     chosen = own or next(((verb, subj) for verb, subj in reports if subj is not None), None)
     return Parsed(speaker=_phrase(chosen[1]) if chosen else None, subject=_main_subject(doc), speech_verb=bool(reports))
@@ -145,8 +145,8 @@ def _reports(doc, quoted: list[tuple[int, int]]):
 
 
 def _reported_to_a_body(verb) -> bool:
-    """A closing passive report ("Police found the trio ..., the hearing was told."): the sentence is what
-    someone unnamed told the hearing. Not "Dr Fox was asked ...", which sets up his answer."""
+    """A closing passive report ("Officers seized the ballots ..., the inquiry was told."): the sentence is what
+    someone unnamed told the inquiry. Not "Dr Kell was asked ...", which sets up his answer."""
     subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
     if verb.dep_ not in ("ROOT", "ccomp") or not subjects or not any(c.dep_ == "auxpass" for c in verb.children):
         return False  # "..., which voters had been promised": a relative clause
@@ -161,7 +161,7 @@ def _subject_of(verb, quoted: list[tuple[int, int]] = ()):
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.lower_ in ("who", "that") and verb.dep_ == "relcl":
-                return _antecedent_of_who(child, verb.head)  # "Professor Chris Woodhead, who has said..."
+                return _antecedent_of_who(child, verb.head)  # "Professor Ann Lee, who has said..."
             if child.lower_ in ("which", "what", "this", "that", "there"):
                 return None
             return child
@@ -179,7 +179,7 @@ def _subject_of(verb, quoted: list[tuple[int, int]] = ()):
 
 def _antecedent_of_who(who, head):
     """The relative clause's noun: its head in the parse, unless the parse hung the clause on the first of a
-    coordination ("backed by Culture, Media and Sport Secretary Tessa Jowell who said"): then the conjunct
+    coordination ("backed by Culture, Media and Sport Secretary Ann Kell who said"): then the conjunct
     just before "who"."""
     i = who.i - 1
     while i >= 0 and who.doc[i].is_punct:
@@ -205,7 +205,7 @@ def _main_subject(doc) -> Phrase | None:
 
 
 def _agent(verb):
-    """"The report was welcomed by the shadow pensions secretary": who did it, whom a later "he" means."""
+    """"The report was welcomed by the shadow transport secretary": who did it, whom a later "he" means."""
     for child in verb.children:
         if child.dep_ == "agent":
             return next((t for t in child.children if t.dep_ == "pobj"), None)
@@ -213,7 +213,7 @@ def _agent(verb):
 
 
 def _nominal_root(root) -> bool:
-    """"Trevor Phillips, chairman of the CRE, called on Mr Clarke to...": the small model may make the name the
+    """"Sam Poe, chairman of the RTA, called on Mr Reade to...": the small model may make the name the
     root and its verb a clause hanging off it (acl). The name is then still who the sentence is about."""
     deps = {child.dep_ for child in root.children}
     return "acl" in deps and bool(deps & {"appos", "compound"}) and not deps & {"aux", "dobj", "ccomp", "xcomp", "nsubj", "nsubjpass"}
@@ -235,13 +235,13 @@ def _phrase(head) -> Phrase:
         elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
             of = _words(list(child.subtree))
     if head.dep_ == "nsubj":
-        # "The chairman of the Bar Council, Guy Mansfield QC has warned": without its closing comma the parse
+        # "The chairman of the Harbour Council, Ann Kell QC has warned": without its closing comma the parse
         # makes the name a second subject of the verb; after a comma, it stands beside the description.
         for other in head.head.children:
             first = min(t.i for t in other.subtree)
             if other.dep_ == "nsubj" and other.i > head.i and first > 0 and other.doc[first - 1].text == ",":
                 appositives.append(_appositive(list(other.subtree)))
-    # a poss chain ("The Scottish National Party's parliamentary leader") is kept in `words`
+    # a poss chain ("The Rural Alliance Party's council leader") is kept in `words`
     cases = [t for t in left if _possessive(t)]
     owner = len(_words([t for t in left if t.i < cases[-1].i])) if cases else 0
     return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=bool(cases), owner=owner)
@@ -255,8 +255,8 @@ def _possessive(tok) -> bool:
 
 
 def _appositive(tokens) -> tuple[str, ...]:
-    """An appositive's words; one that is someone's named thing ("the book, Brown's Britain,") gives none,
-    and a name after a possessor keeps only the name ("Amnesty International's Jan Shaw")."""
+    """An appositive's words; one that is someone's named thing ("the book, Roe's Britain,") gives none,
+    and a name after a possessor keeps only the name ("Riverton Watch's Ann Pryor")."""
     cases = [t for t in tokens if _possessive(t)]
     if not cases:
         return _words(tokens)
@@ -267,7 +267,7 @@ def _appositive(tokens) -> tuple[str, ...]:
 
 
 def _words(tokens) -> tuple[str, ...]:
-    """The tokens' words as the text spells them ("Kilroy-Silk" stays one word), without commas or "'s"."""
+    """The tokens' words as the text spells them ("Hale-Dunmore" stays one word), without commas or "'s"."""
     ordered = sorted(tokens, key=lambda t: t.i)
     text = ""
     for prev, tok in zip([None] + ordered[:-1], ordered):
@@ -298,12 +298,12 @@ def _in_clause(tok, top) -> bool:
 
 @dataclass(frozen=True)
 class QuestionSubject:
-    """Who a question asks about: the subject of its main verb ("Why did Michael Howard decide...")."""
+    """Who a question asks about: the subject of its main verb ("Why did Tom Reade decide...")."""
 
-    words: tuple[str, ...]  # the subject's words after any possessor ("England's first children's commissioner" -> all)
-    name_words: tuple[str, ...]  # ... the words after the last possessor ("Migration Watch's Sir Andrew Green" -> Sir Andrew Green)
+    words: tuple[str, ...]  # the subject's words after any possessor ("Anytown's first women's commissioner" -> all)
+    name_words: tuple[str, ...]  # ... the words after the last possessor ("Harbour Watch's Sir Tom Reade" -> Sir Tom Reade)
     text_span: tuple[int, int]  # where the name words stand in the question, to take them out of its query
-    of: tuple[str, ...]  # "the chairman of the Electoral Commission" -> ("of", "the", "Electoral", "Commission")
+    of: tuple[str, ...]  # "the chairman of the Harbour Commission" -> ("of", "the", "Harbour", "Commission")
     verb: str  # the main verb as written, lower-cased
     proper: bool  # the head is capitalised (a name or a title), not a common noun
 
@@ -320,7 +320,7 @@ def _question_doc(question: str):
 
 
 def _named_in_leading_clause(root, pronoun):
-    """"When Blair talks about X, does he mean Y?": the pronoun's antecedent, the named subject of a clause before it."""
+    """"When Roe talks about X, does he mean Y?": the pronoun's antecedent, the named subject of a clause before it."""
     for clause in root.children:
         if clause.dep_ == "advcl" and clause.i < pronoun.i:
             named = next((c for c in clause.children if c.dep_ == "nsubj" and c.text[:1].isupper()), None)
@@ -337,7 +337,7 @@ def question_subject(question: str) -> QuestionSubject | None:
     if root is None or root.lower_ in _AUXILIARY_ROOTS or (len(doc) > 1 and doc[0].lower_ == "according" and doc[1].lower_ == "to"):
         return None  # "why is marsh cutting routes", "according to X, what is...": the small parser misreads these
     subjects = [c for c in root.children if c.dep_ == "nsubj"]
-    # "How many troops did the president send...": the small parser may make the fronted object a second
+    # "How many ships did the president send...": the small parser may make the fronted object a second
     # subject; the subject is the one after the auxiliary.
     subject = subjects[-1] if len(subjects) > 1 and _auxiliary_between(root, subjects[0], subjects[-1]) else next(iter(subjects), None)
     if subject is not None and subject.lower_ in ("he", "she", "they"):
@@ -346,8 +346,8 @@ def question_subject(question: str) -> QuestionSubject | None:
         return None
     left = sorted((t for c in subject.lefts if c.dep_ in _NP_LEFT_DEPS for t in c.subtree), key=lambda t: t.i)
     tokens = [t for t in left + [subject] if t.dep_ != "punct"]
-    while tokens and tokens[0].lower_ in _DETERMINERS:
-        tokens = tokens[1:]
+    while tokens and (tokens[0].lower_ in _DETERMINERS or (len(tokens) > 1 and tokens[0].text in _AUXILIARY_ROOTS)):
+        tokens = tokens[1:]  # "What have shadow health spokesmen said": the parse may hang the auxiliary on the subject
     possessors = [i for i, t in enumerate(tokens) if t.dep_ == "case"]
     named = tokens[possessors[-1] + 1 :] if possessors else tokens
     named_head = subject
@@ -390,21 +390,21 @@ def _auxiliary_between(verb, first, last) -> bool:
 
 # "after the school shooting", "during the address": a setting, not what was said.
 _OCCASION_PREPOSITIONS = frozenset({"after", "during", "following", "amid"})
-# "when he visited the slums", "as she announced the targets": a clause that says when, not what.
+# "when he went to the docks", "as she opened the bridge": a clause that says when, not what.
 _OCCASION_MARKS = frozenset({"when", "while", "after", "as"})
 _TALK_FORMS = SPEECH_FORMS | frozenset("talk talks talked talking speak speaks spoke speaking mention mentions mentioned".split())
 
 
 def question_core(question: str) -> str | None:
-    """The question without the occasion it names ("What did Ms Roe say about waits when she announced
-    the targets?" -> "What did Ms Roe say about waits?"); None when it names none.
+    """The question without the occasion it names ("What did Ms Roe say about fares when she opened
+    the bridge?" -> "What did Ms Roe say about fares?"); None when it names none.
 
     The occasion finds the document; what was said is asked in the rest. Matched against one passage,
     the occasion's words pull towards the passages that narrate the occasion instead."""
     doc = _question_doc(question)
     dropped: set[int] = set()
     for token in doc:
-        # "When Blair talks about everyone being better off, ...": a clause about what is said is the topic.
+        # "When Roe talks about lower bills for all, ...": a clause about what is said is the topic.
         clause = token.dep_ == "advcl" and token.lower_ not in _TALK_FORMS and any(c.dep_ in ("mark", "advmod") and c.lower_ in _OCCASION_MARKS for c in token.children)
         setting = token.dep_ == "prep" and (token.lower_ in _OCCASION_PREPOSITIONS or (token.i == 0 and token.lower_ in ("at", "in")))
         if clause or setting:

@@ -29,34 +29,34 @@ def test_empty():
 
 def test_quote_then_said_x_and_colon_quote():
     t = (
-        'Committee chairman Edward Leigh said: "There is a worrying tension here. '
-        '"Staff are expected to decide in about 11 minutes. "\n\n'
-        '"We will act," said Tory leader Michael Howard.\n\n'
-        "Mr Leigh said the Home Office should now consider removals."
+        'Committee chairman Owen Dace said: "There is a real strain here. '
+        '"Clerks are meant to rule in about nine minutes. "\n\n'
+        '"We will act," said Tory leader Neil Carver.\n\n'
+        "Mr Dace said the department ought to review the cases."
     )
     rows = run(t)
-    assert find(rows, "worrying") == Attribution("Edward Leigh", "direct")
-    assert find(rows, "11 minutes") == Attribution("Edward Leigh", "direct")
-    assert find(rows, "We will act") == Attribution("Michael Howard", "direct")
-    assert find(rows, "should now consider") == Attribution("Edward Leigh", "reported")
+    assert find(rows, "real strain") == Attribution("Owen Dace", "direct")
+    assert find(rows, "nine minutes") == Attribution("Owen Dace", "direct")
+    assert find(rows, "We will act") == Attribution("Neil Carver", "direct")
+    assert find(rows, "ought to review") == Attribution("Owen Dace", "reported")
 
 
 def test_reported_forms_and_narration():
     t = (
         "The minister met officials on Monday. "
-        "According to Sir Andrew Green, the figures are too high. "
-        "Lib Dem leader Charles Kennedy warned that the plan would fail. "
-        "Mr Kennedy, who was speaking in Bath, argued the tax was unfair. "
-        "A Home Office spokesman said the system had been tightened. "
+        "According to Sir Hugh Tarrant, the figures are too high. "
+        "Lib Dem leader Rob Farrant warned that the plan would fail. "
+        "Mr Farrant, who was speaking in Bath, argued the tax was unfair. "
+        "A Home Office spokesman said the scheme had been reviewed. "
         "He added that checks would continue."
     )
     rows = run(t)
     assert find(rows, "met officials") == Attribution(None, "none")
     a = find(rows, "According to")
-    assert a.mode == "reported" and "Green" in a.speaker
-    assert find(rows, "warned that") == Attribution("Charles Kennedy", "reported")
-    assert find(rows, "Bath") == Attribution("Charles Kennedy", "reported")
-    a = find(rows, "tightened")
+    assert a.mode == "reported" and "Tarrant" in a.speaker
+    assert find(rows, "warned that") == Attribution("Rob Farrant", "reported")
+    assert find(rows, "Bath") == Attribution("Rob Farrant", "reported")
+    a = find(rows, "reviewed")
     assert a.mode == "reported" and a.speaker == "Home Office spokesman"
     assert find(rows, "checks would") == Attribution("Home Office spokesman", "reported")
 
@@ -75,9 +75,9 @@ def test_pronoun_and_role_carry_over():
 
 
 def test_pronoun_after_named_speaker():
-    t = "Alan Johnson said the scheme was fair. \u201cIt works,\u201d he said."
+    t = "Alan Jessop said the scheme was fair. \u201cIt works,\u201d he said."
     rows = run(t)
-    assert find(rows, "It works") == Attribution("Alan Johnson", "direct")
+    assert find(rows, "It works") == Attribution("Alan Jessop", "direct")
 
 
 def test_continuation_across_sentences_and_paragraphs():
@@ -93,28 +93,28 @@ def test_continuation_across_sentences_and_paragraphs():
 
 
 def test_speaker_named_after_quote_in_later_sentence():
-    t = "\u201cWe will win. We always do,\u201d said Gordon Brown."
+    t = "\u201cWe will win. We always do,\u201d said Graham Pell."
     rows = run(t)
-    assert find(rows, "We will win") == Attribution("Gordon Brown", "direct")
-    assert find(rows, "We always do") == Attribution("Gordon Brown", "direct")
+    assert find(rows, "We will win") == Attribution("Graham Pell", "direct")
+    assert find(rows, "We always do") == Attribution("Graham Pell", "direct")
 
 
 def test_peer_titles_kept_and_roles_stripped():
     t = (
-        "Lord Chief Justice Lord Woolf said the law was clear. "
-        "Home Secretary Charles Clarke said ministers would appeal. "
-        "Former Labour MP Lord Janner told ITV: \u201cThe time has come.\u201d"
+        "Lord Chief Justice Lord Fenby said the law was clear. "
+        "Home Secretary Carol Pike said ministers would appeal. "
+        "Former Labour MP Lord Tilsley told ITV: \u201cThe time has come.\u201d"
     )
     rows = run(t)
-    assert find(rows, "law was clear") == Attribution("Lord Woolf", "reported")
-    assert find(rows, "would appeal") == Attribution("Charles Clarke", "reported")
-    assert find(rows, "time has come") == Attribution("Lord Janner", "direct")
+    assert find(rows, "law was clear") == Attribution("Lord Fenby", "reported")
+    assert find(rows, "would appeal") == Attribution("Carol Pike", "reported")
+    assert find(rows, "time has come") == Attribution("Lord Tilsley", "direct")
 
 
 def test_alias_resolves_to_fullest_form_seen_later():
-    t = "Mr Howard said the plan was flawed. It was backed by Tory leader Michael Howard on Monday."
+    t = "Mr Carver said the plan was flawed. It was backed by Tory leader Neil Carver on Monday."
     rows = run(t)
-    assert find(rows, "flawed") == Attribution("Michael Howard", "reported")
+    assert find(rows, "flawed") == Attribution("Neil Carver", "reported")
 
 
 def test_scare_quotes_are_not_direct():
@@ -142,9 +142,9 @@ def test_transcript_default_speaker():
         "THE VICE PRESIDENT: Thank you, Mr. President.\n\n"
         "Q: What about taxes?"
     )
-    rows = run(t, "Barack Obama")
-    assert find(rows, "I have directed") == Attribution("Barack Obama", "direct")
-    assert find(rows, "rebuild") == Attribution("Barack Obama", "direct")
+    rows = run(t, "Ann Vale")
+    assert find(rows, "I have directed") == Attribution("Ann Vale", "direct")
+    assert find(rows, "rebuild") == Attribution("Ann Vale", "direct")
     a = find(rows, "house divided")
     assert a.mode == "direct" and a.speaker is not None
     assert find(rows, "Thank you") == Attribution("Vice President", "direct")
@@ -152,10 +152,10 @@ def test_transcript_default_speaker():
 
 
 def test_crlf_text():
-    t = "Mr Leigh said: \"It is bad.\r\n\r\n\"It is worse.\"\r\n\r\nCommittee chairman Edward Leigh spoke."
+    t = "Mr Dace said: \"It is bad.\r\n\r\n\"It is worse.\"\r\n\r\nCommittee chairman Owen Dace spoke."
     rows = run(t)
-    assert find(rows, "It is bad") == Attribution("Edward Leigh", "direct")
-    assert find(rows, "It is worse") == Attribution("Edward Leigh", "direct")
+    assert find(rows, "It is bad") == Attribution("Owen Dace", "direct")
+    assert find(rows, "It is worse") == Attribution("Owen Dace", "direct")
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="seed article not present")
@@ -184,33 +184,33 @@ def test_seed_article():
 def test_pronoun_after_a_sentence_led_by_a_named_person():
     # The subject of the sentence just before, not the last name mentioned, is who "he" is.
     t = (
-        "Amitai Etzioni, a key influence on New Labour, says the US is misplaced. "
-        "He is also worried about Pakistan after one of its scientists, Abdul Qadeer Khan, admitted leaking secrets. "
-        "Prof Etzioni criticises the US for overlooking those reports. "
-        '"This is like letting a serial killer go," he says.'
+        "Oskar Brandt, an adviser to the transport board, says the rail plan is misjudged. "
+        "He is also worried about the board after one of its engineers, Jan Piet Mayhew, admitted hiding faults. "
+        "Prof Brandt criticises the board for ignoring those warnings. "
+        '"This is like leaving the front door wide open," he says.'
     )
     rows = run(t)
-    assert find(rows, "serial killer") == Attribution("Amitai Etzioni", "direct")
+    assert find(rows, "front door") == Attribution("Oskar Brandt", "direct")
 
 
 def test_possessive_or_unknown_lead_is_not_a_subject():
     t = (
-        "Charles Clarke spoke in Gateshead. Mr Clarke said refuge was a duty. "
+        "Dennis Ormsby spoke in Gateshead. Mr Ormsby said shelter was a duty. "
         "London's Evening Standard quoted the speech at length. "
         '"That is a moral duty," he said.'
     )
     rows = run(t)
-    assert find(rows, "moral duty") == Attribution("Charles Clarke", "direct")
+    assert find(rows, "moral duty") == Attribution("Dennis Ormsby", "direct")
 
 
 def test_titled_person_leading_a_sentence_is_the_pronouns_antecedent():
     t = (
-        "Lord Falconer said the change was complex. "
-        "Lord Dubs agreed to withdraw his bill after its second reading. "
-        '"We cannot forever say we do not want to change things," he told peers.'
+        "Lord Harwood said the change was complex. "
+        "Lord Elstow agreed to pull his amendment after its third reading. "
+        '"We cannot keep telling people that nothing will ever move," he told peers.'
     )
     rows = run(t)
-    assert find(rows, "cannot forever") == Attribution("Lord Dubs", "direct")
+    assert find(rows, "cannot keep telling") == Attribution("Lord Elstow", "direct")
 
 
 def test_interview_questions_are_not_the_interviewees_words():
@@ -235,8 +235,8 @@ def test_interview_questions_are_not_the_interviewees_words():
 
 
 def test_title_case_line_opener_is_not_a_label_unless_it_recurs():
-    rows = run("THE PRESIDENT: We will act.\n\nNote: the vote is on Tuesday.", "Barack Obama")
-    assert find(rows, "the vote is") == Attribution("Barack Obama", "direct")
+    rows = run("THE PRESIDENT: We will act.\n\nNote: the vote is on Tuesday.", "Ann Vale")
+    assert find(rows, "the vote is") == Attribution("Ann Vale", "direct")
 
 
 def test_how_speakers_are_introduced_from_titles_and_appositions():
@@ -256,14 +256,14 @@ def test_how_speakers_are_introduced_from_titles_and_appositions():
 def test_an_office_named_with_ordinary_words_is_taken_whole():
     text = (
         "The rules will change, said immigration minister Tom Hale.\n\n"
-        "BBC political editor Ann Marr said the vote was close.\n\n"
+        "BBC political editor Ann Marlow said the vote was close.\n\n"
         "Tories attacked health secretary John Reade over the figures.\n\n"
         "Critics could picture Tory leader Sam Byrne in charge.\n\n"
         "It was a good deal, the local government minister Nick Rayne said."
     )
     roles = read_speakers(text, split_sentences(text)).roles
     assert roles["hale"] == "immigration minister"
-    assert roles["marr"] == "bbc political editor"
+    assert roles["marlow"] == "bbc political editor"
     assert roles["reade"] == "health secretary"  # "attacked" is what the Tories did
     assert roles["byrne"] == "tory leader"
     assert roles["rayne"] == "local government minister"
@@ -289,7 +289,7 @@ def test_transcript_header_gives_the_speakers_office():
     from retrieval.chunking import chunk_document
     from retrieval.documents import parse_text
 
-    doc = parse_text("President: Barack Obama\n\nGood evening. Tonight I want to talk about jobs.\n", "remarks.txt")
+    doc = parse_text("President: Ann Vale\n\nGood evening. Tonight I want to talk about jobs.\n", "remarks.txt")
     passages = chunk_document(doc).passages
     assert passages and all(p.role == "president" for p in passages)
 
@@ -318,29 +318,29 @@ def test_presidency_project_turns_open_with_a_label_and_a_full_stop():
 
 def test_transcript_label_names_the_office_holder_introduced_earlier():
     t = (
-        "THE PRESIDENT: With that, I'd like to ask Vice President Pence to say a few words.\n\n"
-        "THE VICE PRESIDENT: Thank you, Mr. President. We are slowing the spread.\n\n"
+        "THE PRESIDENT: With that, I'd like to ask Vice President Harlow to say a few words.\n\n"
+        "THE VICE PRESIDENT: Thank you, Mr. President. We are cutting the queues.\n\n"
         "THE PRESIDENT: He'll say, \u201cDo you think we will get there?\u201d And we will."
     )
-    rows = run(t, "Donald Trump")
-    assert find(rows, "slowing the spread") == Attribution("Pence", "direct")
-    assert find(rows, "I'd like to ask") == Attribution("Donald Trump", "direct")
+    rows = run(t, "Ann Vale")
+    assert find(rows, "cutting the queues") == Attribution("Harlow", "direct")
+    assert find(rows, "I'd like to ask") == Attribution("Ann Vale", "direct")
     # a contraction opening a sentence names no one, and what "he" will say is not the speaker's own
     assert find(rows, "He'll say") == Attribution(None, "direct")
 
 
 def test_labelled_interview_without_a_named_speaker():
     t = (
-        "ANDREW MARR: Chancellor, will you raise taxes?\n\n"
-        "GORDON BROWN: We have no plans to raise income tax. We will keep our promises.\n\n"
-        "MARR: But VAT?\n\n"
-        "BROWN: I am not going to write the budget on this programme."
+        "HUGH DRAKE: Chancellor, will you raise taxes?\n\n"
+        "PETER LOWRY: We have no plans to raise income tax. We will keep our promises.\n\n"
+        "DRAKE: But VAT?\n\n"
+        "LOWRY: I am not going to write the budget on this programme."
     )
     rows = run(t)
-    assert find(rows, "will you raise taxes") == Attribution("Andrew Marr", "direct")
-    assert find(rows, "keep our promises") == Attribution("Gordon Brown", "direct")
-    assert find(rows, "But VAT") == Attribution("Andrew Marr", "direct")  # the short label is the same man
-    assert find(rows, "write the budget") == Attribution("Gordon Brown", "direct")
+    assert find(rows, "will you raise taxes") == Attribution("Hugh Drake", "direct")
+    assert find(rows, "keep our promises") == Attribution("Peter Lowry", "direct")
+    assert find(rows, "But VAT") == Attribution("Hugh Drake", "direct")  # the short label is the same man
+    assert find(rows, "write the budget") == Attribution("Peter Lowry", "direct")
 
 
 def test_dotted_and_bold_interview_labels():
@@ -364,32 +364,32 @@ def test_white_house_press_conference_questions_set_off_by_spaces():
         "Q\tAnd the deadline?\n\n"
         "THE PRESIDENT:  We will meet it."
     )
-    rows = run(t, "Barack Obama")
-    assert find(rows, "leaders of both parties") == Attribution("Barack Obama", "direct")
+    rows = run(t, "Ann Vale")
+    assert find(rows, "leaders of both parties") == Attribution("Ann Vale", "direct")
     assert find(rows, "changed its mind") == Attribution("Reporter", "direct")
-    assert find(rows, "moved a long way") == Attribution("Barack Obama", "direct")
+    assert find(rows, "moved a long way") == Attribution("Ann Vale", "direct")
     assert find(rows, "the deadline") == Attribution("Reporter", "direct")
-    assert find(rows, "meet it") == Attribution("Barack Obama", "direct")
+    assert find(rows, "meet it") == Attribution("Ann Vale", "direct")
     # A "Q" that merely opens a line of prose is not a label.
-    assert find(run("Q is the seventeenth letter. It follows P.", "Barack Obama"), "seventeenth").speaker == "Barack Obama"
+    assert find(run("Q is the seventeenth letter. It follows P.", "Ann Vale"), "seventeenth").speaker == "Ann Vale"
 
 
 def test_initials_labels_name_the_people_introduced_in_full():
     t = (
-        "ANDREW MARR: Chancellor, welcome. Will you raise taxes after the election?\n\n"
-        "GORDON BROWN: We have made our commitments on income tax and we will keep them.\n\n"
-        "AM: But what about national insurance?\n\n"
-        "GB: I am not going to write the budget on this sofa, Andrew. Our record speaks for itself."
+        "HUGH DRAKE: Chancellor, welcome. Will you put up taxes next year?\n\n"
+        "PETER LOWRY: We have made our commitments on income tax and we will keep them.\n\n"
+        "HD: But what about national insurance?\n\n"
+        "PL: I am not going to write the budget on this sofa, Hugh. Our record speaks for itself."
     )
     rows = run(t)
-    assert find(rows, "national insurance") == Attribution("Andrew Marr", "direct")
-    assert find(rows, "this sofa") == Attribution("Gordon Brown", "direct")
-    assert find(rows, "record speaks") == Attribution("Gordon Brown", "direct")
+    assert find(rows, "national insurance") == Attribution("Hugh Drake", "direct")
+    assert find(rows, "this sofa") == Attribution("Peter Lowry", "direct")
+    assert find(rows, "record speaks") == Attribution("Peter Lowry", "direct")
     # Introduced in prose only, with no full label: the initials still find them.
-    t = "Andrew Marr talks to Chancellor Gordon Brown.\n\nAM: Will you raise taxes?\n\nGB: No. We will keep our promises.\n\nAM: Thank you."
+    t = "Hugh Drake talks to Chancellor Peter Lowry.\n\nHD: Will you raise taxes?\n\nPL: No. We will keep our promises.\n\nHD: Thank you."
     rows = run(t)
-    assert find(rows, "raise taxes") == Attribution("Andrew Marr", "direct")
-    assert find(rows, "keep our promises") == Attribution("Gordon Brown", "direct")
+    assert find(rows, "raise taxes") == Attribution("Hugh Drake", "direct")
+    assert find(rows, "keep our promises") == Attribution("Peter Lowry", "direct")
 
 
 def test_podcast_transcript_with_title_case_labels_and_no_front_matter():
@@ -434,27 +434,27 @@ def test_news_lines_are_not_taken_for_a_transcript():
 def test_an_office_opening_the_first_paragraph_is_read_whole():
     # The reading starts where the first sentence does, right at "London": that is a line's start, so
     # the capitalised place opens the office ("London mayor"), as it would after the line break.
-    text = "Mayor will not retract jibe\n\nLondon mayor Ken Livingstone has again refused to apologise."
+    text = "Mayor stands by his remark\n\nLondon mayor Colin Ashby has once more declined to say sorry."
     spans = split_sentences(text, text.index("London"), len(text))
-    assert read_speakers(text, spans).roles["livingstone"] == "london mayor"
+    assert read_speakers(text, spans).roles["ashby"] == "london mayor"
 
 
 def test_a_party_or_body_before_an_office_that_opens_its_phrase_is_part_of_the_office():
-    # "Liberal Democrat education spokesman Phil Willis": a question asks for "the Lib Dem education
+    # "Liberal Democrat transport spokesman Ray Ferris": a question asks for "the Lib Dem transport
     # spokesman", and "spokesman" alone fits every party's. The phrase opens at a sentence start, after "the",
     # a comma, a speech verb or a preposition that takes a person ("welcomed by", "criticism from"); "in"
     # and a comma after a place open a place, which stays out of the office.
     text = (
-        'The report was published on Monday. "It is damning." Liberal Democrat education spokesman Phil Willis agreed. '
-        "Rural Buses Campaign director Nia Roberts agreed. Speaking in London, mayor Ken Livingstone did not. "
-        "The report was welcomed by Conservative shadow pensions secretary Tom Dale. "
+        'The report was published on Monday. "It is damning." Liberal Democrat transport spokesman Ray Ferris agreed. '
+        "Rural Buses Campaign director Nia Roberts agreed. Speaking in London, mayor Colin Ashby did not. "
+        "The scheme was welcomed by Conservative shadow health secretary Tom Dale. "
         "It drew criticism from Labour backbencher Ann Lee. Talks were held in Cardiff with council leader Rhodri Hale."
     )
     roles = read_speakers(text, split_sentences(text)).roles
-    assert roles["willis"] == "liberal democrat education spokesman"
+    assert roles["ferris"] == "liberal democrat transport spokesman"
     assert roles["roberts"] == "rural buses campaign director"
-    assert roles["livingstone"] == "mayor"  # "London," ends a clause: a place, not the office's body
-    assert roles["dale"] == "conservative shadow pensions secretary"
+    assert roles["ashby"] == "mayor"  # "London," ends a clause: a place, not the office's body
+    assert roles["dale"] == "conservative shadow health secretary"
     assert roles["lee"] == "labour backbencher"
     assert roles["hale"] == "council leader"
 

@@ -23,19 +23,19 @@ def test_a_surname_that_is_an_ordinary_word_is_still_the_speaker():
     rows = read(
         "Housing Minister Paul Denton defended the scheme on Monday.\n\n"
         'Karen March, the shadow housing secretary, said: "This scheme will not build a single home."\n\n'
-        'Sir Alan Green, who chairs the review, said: "We need more time."'
+        'Sir Alan White, who chairs the review, said: "We need more time."'
     )
     assert who(rows, "single home") == Attribution("Karen March", "direct")
-    assert who(rows, "more time") == Attribution("Sir Alan Green", "direct")
+    assert who(rows, "more time") == Attribution("Sir Alan White", "direct")
 
 
 def test_he_is_the_subject_of_the_sentence_before_not_the_last_name_at_a_sentence_start():
     rows = read(
         "Mr Osei, the opposition leader, attacked the budget in the morning. "
-        "Prime Minister Tom Ashdown defended the cuts in a speech to the Commons, rejecting Mr Osei's figures. "
+        "Prime Minister Tom Askew defended the cuts in a speech to the Commons, rejecting Mr Osei's figures. "
         '"It is a scandal that anyone would call this austerity," he told MPs.'
     )
-    assert who(rows, "It is a scandal") == Attribution("Tom Ashdown", "direct")
+    assert who(rows, "It is a scandal") == Attribution("Tom Askew", "direct")
 
 
 def test_a_critics_quote_that_names_a_minister_is_the_critics():
@@ -58,21 +58,21 @@ def test_a_role_resolves_to_the_person_the_article_gives_it():
 def test_an_office_the_article_never_links_to_a_name_stays_unknown():
     rows = read(
         "Campaigners Ann Cole and Rob Fry met at the station.\n\n"
-        "In a furious response, the first minister said his comments had been distorted. "
-        'He told Ms Cole: "It is disappointing that you have joined this campaign."'
+        "In an angry reply, the first minister said his words had been twisted. "
+        'He told Ms Cole: "It is sad to see you lend your name to this campaign."'
     )
-    assert who(rows, "comments had been distorted") == Attribution(None, "reported")
-    assert who(rows, "It is disappointing") == Attribution(None, "direct")
+    assert who(rows, "words had been twisted") == Attribution(None, "reported")
+    assert who(rows, "It is sad") == Attribution(None, "direct")
 
 
 def test_the_prime_minister_is_not_whoever_the_article_calls_a_minister():
     rows = read(
         "Sam Ode has rejected calls for an inquiry into the deal.\n\n"
-        "The prime minister told his monthly press conference the matter was closed. "
+        "The prime minister told his weekly briefing the affair was over. "
         "Former minister Ann Vale, who resigned over the deal, said it should be reopened."
     )
     # "prime" makes another office, as "deputy" or "shadow" do: nobody here is introduced as prime minister.
-    assert who(rows, "monthly press conference") == Attribution(None, "reported")
+    assert who(rows, "weekly briefing") == Attribution(None, "reported")
     assert who(rows, "should be reopened") == Attribution("Ann Vale", "reported")
 
 
@@ -99,45 +99,45 @@ def test_a_described_speaker_past_the_lead_is_the_person_named_next_with_their_w
 
     text = (
         "Councils would elect their own transport commissioners under the plans.\n\n"
-        "Responding to the plans, the chairman of the Bus Federation, which represents drivers, said "
-        "the service must stay independent.\n\n"
-        'Ann Kell said: "It is a service, not a political football." '
-        'The Archbishop of Dover said: "I am pleased that the plans were dropped." '
-        'Tom Reed said he was "delighted" for the drivers.'
+        "Asked about the proposals, the chairman of the Bus Federation, which speaks for drivers, said "
+        "the network must stay independent.\n\n"
+        'Ann Kell said: "Buses are a lifeline, not a bargaining chip." '
+        'The Archbishop of Dover said: "I am glad the proposals were shelved." '
+        'Tom Reed said he was "thrilled" for the drivers.'
     )
     rows = read(text)
     assert who(rows, "must stay independent") == Attribution("Ann Kell", "reported")
     # ...and that description is how she is introduced, for a question that asks by it
     assert "chairman of the bus federation" in read_speakers(text, split_sentences(text)).roles["kell"]
     # Given words of their own, a described speaker is not whoever the next sentence names.
-    assert who(rows, "I am pleased") != Attribution("Tom Reed", "direct")
+    assert who(rows, "I am glad") != Attribution("Tom Reed", "direct")
 
 
 def test_branding_or_labelling_something_is_saying_it():
     rows = read(
-        "Lib Dem spokesman Tom Reed has branded the scheme a waste of money and \"deeply flawed\".\n\n"
-        "Meanwhile Labour backbencher Sam Ode labelled the casino plans \"a pile of pants\"."
+        "Lib Dem spokesman Tom Reed has branded the scheme a needless expense and \"badly drawn up\".\n\n"
+        "Separately, Labour backbencher Sam Ode labelled the stadium plans \"a load of nonsense\"."
     )
-    assert who(rows, "waste of money") == Attribution("Tom Reed", "reported")
-    assert who(rows, "pile of pants") == Attribution("Sam Ode", "reported")
+    assert who(rows, "needless expense") == Attribution("Tom Reed", "reported")
+    assert who(rows, "load of nonsense") == Attribution("Sam Ode", "reported")
 
 
 def test_a_closing_report_names_the_speaker_of_the_whole_sentence():
     rows = read(
-        "Later, Downing Street spokesman Tom Reed urged people to read the minister's remarks in context.\n\n"
-        "The minister had been saying she understood the worry, but that was not what was happening, the spokesman said. "
-        "The barrister who had represented Mr Pike had said the rules were unfair, said Mr Ode."
+        "Later, Downing Street spokesman Tom Reed asked people to take the minister's words as a whole.\n\n"
+        "The minister had been saying she shared the concern, but that the facts told another story, the spokesman said. "
+        "The solicitor who had acted for Mr Pike had said the fees were unfair, said Mr Ode."
     )
-    assert who(rows, "understood the worry") == Attribution("Tom Reed", "reported")
-    assert who(rows, "rules were unfair") == Attribution("Ode", "reported")
+    assert who(rows, "shared the concern") == Attribution("Tom Reed", "reported")
+    assert who(rows, "fees were unfair") == Attribution("Ode", "reported")
 
 
 def test_a_report_with_words_of_its_own_after_a_quote_does_not_take_the_quote():
     rows = read(
-        'Mr Howard attacked the government. He continued: "How can there be discipline in schools?" '
-        'Mr Blair said he would not respond.'
+        'Mr Carver attacked the council. He continued: "How can there be order on the wards?" '
+        'Mr Pell said he would not comment.'
     )
-    assert who(rows, "discipline in schools").speaker != "Mr Blair"
+    assert who(rows, "order on the wards").speaker != "Mr Pell"
 
 
 def test_an_unnamed_source_keeps_its_description_and_she_needs_a_woman():
@@ -152,11 +152,11 @@ def test_an_unnamed_source_keeps_its_description_and_she_needs_a_woman():
 
 def test_she_never_means_a_man():
     rows = read(
-        "Mrs Quarry's son was born in 2002. Mr Blenkin is seeking access to the boy. "
-        "She denies he is Mr Blenkin's."
+        "Mrs Tarrow's puppy was sold in 2011. Mr Pellow is suing for the dog. "
+        "She insists he is not Mr Pellow's."
     )
     # the sentence before is about a man: "she" is the woman named just before it
-    assert who(rows, "She denies") == Attribution("Quarry", "reported")
+    assert who(rows, "She insists") == Attribution("Tarrow", "reported")
 
 
 def test_a_quote_paragraph_with_no_attribution_takes_nobody_from_far_away():
@@ -179,20 +179,20 @@ def test_a_quote_running_on_into_the_next_paragraph_keeps_its_speaker():
 
 def test_a_report_speaks_for_the_body_that_wrote_it():
     rows = read(
-        "The National Audit Office examined the sale of the site.\n\n"
-        "The NAO report said that the sale went through because it avoided earlier problems."
+        "The National Audit Office examined the lease of the depot.\n\n"
+        "The NAO report said that the lease was signed because it cost less than the rival bids."
     )
-    assert who(rows, "sale went through") == Attribution("National Audit Office", "reported")
+    assert who(rows, "lease was signed") == Attribution("National Audit Office", "reported")
 
 
 def test_inverted_said_with_an_appositive_name():
     rows = read(
-        '"It will be a tragedy if the government backs down," said the chairman of the Commons '
-        "education committee, Labour MP Barry Holt.\n\n"
-        '"We must tackle the structural mess," he wrote in a newspaper.'
+        '"It would be a disaster if ministers gave way now," said the chairman of the Commons '
+        "transport committee, Labour MP Gareth Holt.\n\n"
+        '"We must sort out the tangle of timetables," he wrote in a newspaper.'
     )
-    assert who(rows, "tragedy") == Attribution("Barry Holt", "direct")
-    assert who(rows, "structural mess") == Attribution("Barry Holt", "direct")
+    assert who(rows, "disaster") == Attribution("Gareth Holt", "direct")
+    assert who(rows, "tangle of timetables") == Attribution("Gareth Holt", "direct")
 
 
 def test_narration_with_thinking_inside_a_question_is_nobodys():
@@ -218,19 +218,19 @@ def test_an_infinitive_of_a_speech_verb_reports_nothing():
 
 def test_mrs_is_not_mr_with_the_same_surname():
     rows = read(
-        "Tory leader Michael Harlow spoke in Leeds. Mr Harlow said the campaign was going well.\n\n"
-        "Mrs Harlow has also appeared beside her husband on chat shows. "
-        "In an interview on Monday she said she often teased him about his ties."
+        "Tory leader Neil Marden spoke in Leeds. Mr Marden said the campaign was going well.\n\n"
+        "Mrs Marden has also joined her husband on the campaign bus. "
+        "Speaking to a local radio station on Monday she said she mocked his taste in music."
     )
-    assert who(rows, "teased him") == Attribution("Mrs Harlow", "reported")
+    assert who(rows, "mocked his taste") == Attribution("Mrs Marden", "reported")
 
 
 def test_who_said_after_a_coordination_is_the_last_conjunct():
     rows = read(
         "The plan was welcomed by ministers. "
-        'Her call was backed by Culture, Media and Sport Secretary Ann Poll who said: "Nobody should be left out of it, whatever their age or wherever they live."'
+        'The idea was supported by Culture, Media and Sport Secretary Ann Poll who said: "No one should miss out, however old they are or wherever their home is."'
     )
-    assert who(rows, "Nobody should be left out") == Attribution("Ann Poll", "direct")
+    assert who(rows, "No one should miss out") == Attribution("Ann Poll", "direct")
 
 
 def test_a_turn_that_quotes_someone_it_names_gives_them_the_quoted_words():
@@ -291,20 +291,20 @@ def test_a_statement_read_out_in_a_turn_is_the_person_named_after_it():
 def test_a_name_after_a_bodys_possessive_is_the_person_alone():
     rows = read(
         "The reforms were published on Monday.\n\n"
-        "Shelter Watch's Dana Okafor said the change was \"long overdue\".\n\n"
-        '"This scandal must stop," the Housing Forum\'s Ravi Mehta said.'
+        "Shelter Watch's Dana Okafor said the reform was \"years late\".\n\n"
+        '"Families cannot wait any longer," the Housing Forum\'s Ravi Mehta said.'
     )
-    assert who(rows, "long overdue") == Attribution("Dana Okafor", "reported")
-    assert who(rows, "scandal must stop") == Attribution("Ravi Mehta", "direct")
+    assert who(rows, "years late") == Attribution("Dana Okafor", "reported")
+    assert who(rows, "cannot wait any longer") == Attribution("Ravi Mehta", "direct")
 
 
 def test_someones_named_thing_is_not_a_person():
     rows = read(
         "A new book, Hale's Kingdom, says the minister broke a promise.\n\n"
-        "The book, Hale's Kingdom, said Tom Ashdown felt betrayed by the vote."
+        "The book, Hale's Kingdom, said Tom Askew felt betrayed by the vote."
     )
     for _sentence, attribution in rows:
-        assert attribution.speaker not in ("Hale Kingdom", "Kingdom", "Tom Ashdown")
+        assert attribution.speaker not in ("Hale Kingdom", "Kingdom", "Tom Askew")
 
 
 def test_the_holder_named_at_the_end_of_an_office_is_the_speaker():
@@ -324,11 +324,11 @@ def test_the_holder_named_at_the_end_of_an_office_is_the_speaker():
 def test_a_name_after_an_office_and_a_comma_is_the_speaker_without_the_closing_comma():
     rows = read(
         "Lawyers fear the plans.\n\n"
-        "The chairman of the Bar Council, Tom Reade QC has warned there is a real risk to liberty.\n\n"
-        'The charity\'s head of policy in Britain, Ann Vale said: "Treatments are needed now."'
+        "The chairman of the Barristers' Guild, Tom Reade QC has cautioned that freedom itself is at stake.\n\n"
+        'The charity\'s head of policy in Britain, Ann Vale said: "Clean water is needed now."'
     )
-    assert who(rows, "real risk to liberty") == Attribution("Tom Reade", "reported")
-    assert who(rows, "Treatments are needed") == Attribution("Ann Vale", "direct")
+    assert who(rows, "freedom itself") == Attribution("Tom Reade", "reported")
+    assert who(rows, "Clean water is needed") == Attribution("Ann Vale", "direct")
 
 
 def test_the_office_is_split_from_its_holder_past_the_letters_after_the_name():
@@ -341,63 +341,63 @@ def test_the_office_is_split_from_its_holder_past_the_letters_after_the_name():
 
 def test_a_place_after_a_name_is_not_part_of_it():
     rows = read(
-        "Hiding women away is a backward view, President Karimov of Uzbekistan has said.\n\n"
-        "Lena Ortiz of Save the Harbours said there were grave concerns."
+        "Closing the border would be a grave error, President Orsini of Estland has said.\n\n"
+        "Lena Ortiz of Save the Harbours said there were serious doubts."
     )
-    assert who(rows, "backward view").speaker == "Karimov"
-    assert who(rows, "grave concerns") == Attribution("Lena Ortiz", "reported")
+    assert who(rows, "grave error").speaker == "Orsini"
+    assert who(rows, "serious doubts") == Attribution("Lena Ortiz", "reported")
 
 
 def test_a_speech_verb_in_a_relative_clause_reports_the_noun_not_the_sentence():
     rows = read(
-        'Mr Dunmore, the home secretary, resigned on Friday. "I have done nothing wrong," he said.\n\n'
-        "The allegations, which he has denied, are being investigated by Sir Alan Budd."
+        'Mr Dunmore, the transport secretary, stepped down on Friday. "I have broken no rule," he said.\n\n'
+        "The claims, which he has denied, are being looked into by Sir Colin Ashworth."
     )
-    assert who(rows, "nothing wrong") == Attribution("Dunmore", "direct")
-    assert who(rows, "being investigated").speaker is None
+    assert who(rows, "broken no rule") == Attribution("Dunmore", "direct")
+    assert who(rows, "being looked into").speaker is None
 
 
 def test_a_name_after_said_that_starts_a_clause_is_not_an_inverted_speaker():
-    rows = read("The report was leaked. A majority, 52%, said Chancellor Tom Ashdown had done a good job.")
-    assert who(rows, "good job").speaker != "Tom Ashdown"
+    rows = read("The survey was published. A majority, 61%, said Chancellor Tom Askew had handled the economy well.")
+    assert who(rows, "handled the economy").speaker != "Tom Askew"
 
 
 def test_a_day_after_a_preposition_leaves_the_speaker_named():
     rows = read(
         "The council changed its guidance.\n\n"
-        'In a statement issued on Wednesday Lord Penrose said: "I have no doubt the guidelines are better."'
+        'In a statement released on Thursday Lord Tilbury said: "I am sure the new rules are clearer."'
     )
-    assert who(rows, "no doubt") == Attribution("Lord Penrose", "direct")
+    assert who(rows, "I am sure") == Attribution("Lord Tilbury", "direct")
 
 
 def test_a_knight_called_by_his_first_name_is_the_knight_named_before():
     rows = read(
-        'Poorer students "hardly changed at all", said its chief executive, Sir Rupert Vale.\n\n'
-        'Sir Rupert said the report highlighted the divisions. He added: "It starts at primary school."'
+        'Results for rural pupils "barely moved", said its chief executive, Sir Rupert Vale.\n\n'
+        'Sir Rupert said the figures exposed the gap. He added: "It starts at primary school."'
     )
-    assert who(rows, "highlighted the divisions") == Attribution("Sir Rupert Vale", "reported")
+    assert who(rows, "exposed the gap") == Attribution("Sir Rupert Vale", "reported")
     assert who(rows, "primary school") == Attribution("Sir Rupert Vale", "direct")
 
 
 def test_in_a_speech_he_is_someone_the_speaker_named_never_the_speaker():
     rows = read(
         'Thank you all for coming. Last week Senator Tom Reed said: "We must act on this bill."\n\n'
-        'I agree. "What we face," he wrote to me, "is above all a moral issue."\n\n'
+        'I agree. "What we owe them," he wrote to me, "is first of all a fair hearing."\n\n'
         "I agree with him, and we will pass it.",
         default_speaker="Ann Vale",
     )
-    assert who(rows, "moral issue").speaker == "Tom Reed"
+    assert who(rows, "fair hearing").speaker == "Tom Reed"
     assert who(rows, "we will pass it") == Attribution("Ann Vale", "direct")
 
 
 def test_in_a_speech_he_may_be_a_man_named_in_passing():
     rows = read(
         "A few days ago I received a letter. It was from my old friend Tom Reed.\n\n"
-        '"What we face," he wrote, "is above all a moral issue."\n\n'
+        '"What we owe them," he wrote, "is first of all a fair hearing."\n\n'
         "I agree with him.",
         default_speaker="Ann Vale",
     )
-    assert who(rows, "moral issue") == Attribution("Tom Reed", "direct")
+    assert who(rows, "fair hearing") == Attribution("Tom Reed", "direct")
     assert who(rows, "I agree with him") == Attribution("Ann Vale", "direct")
 
 
@@ -426,12 +426,12 @@ def test_anyone_is_no_one_in_particular():
 
 def test_a_closing_passive_report_names_no_speaker():
     rows = read(
-        "Three councillors were caught rigging votes, a court has heard.\n\n"
-        "Police found the trio handling unsealed postal ballots in a deserted warehouse in the city during a "
-        "late-night raid in June 2004, the hearing was told.\n\n"
+        "Two council officers were caught forging signatures, a tribunal has heard.\n\n"
+        "Inspectors found the pair filling in blank licence forms in an empty depot on the edge of town during an "
+        "early-morning visit in April 2011, the tribunal was told.\n\n"
         'Dr Hale was asked if he would resign. "I will not," he said.'
     )
-    assert who(rows, "unsealed postal ballots").speaker is None
+    assert who(rows, "blank licence forms").speaker is None
     assert who(rows, "I will not").speaker == "Hale"
 
 
@@ -439,8 +439,8 @@ def test_letters_after_a_name_are_not_the_speaker():
     from retrieval.attribution import _find_ref
 
     # the rules' reading, used when the parse hangs "QC" apart from the name
-    ref = _find_ref("Deputy High Court Judge Richard Penhale, QC told the hearing the case was grave.")
-    assert ref is not None and ref.value == "Richard Penhale"
+    ref = _find_ref("Deputy High Court Judge Simon Penhale, QC told the hearing the case was grave.")
+    assert ref is not None and ref.value == "Simon Penhale"
 
 
 def test_questioning_with_a_clause_reports_and_a_misparsed_coordination_names_no_one():
@@ -449,14 +449,14 @@ def test_questioning_with_a_clause_reports_and_a_misparsed_coordination_names_no
         "But Ann Pryor of the Walkers Union has questioned how councils will pay for the scheme.\n\n"
         '"The sums simply do not add up," she said.\n\n'
         "Detectives questioned a man about the fire.\n\n"
-        "Mr Hollis rejected the idea Mr Brand-Lowe posed a threat to the party and queried why he had failed "
-        "to deny rumours he was starting a new party."
+        "Mr Hollis dismissed the idea Mr Pike-Hart posed a danger to the club and asked why he had chosen "
+        "not to deny reports he was setting up a rival club."
     )
     assert who(rows, "councils will pay") == Attribution("Ann Pryor", "reported")
     assert who(rows, "sums simply") == Attribution("Ann Pryor", "direct")
     assert who(rows, "Detectives questioned").speaker is None  # questioning someone is not a statement
-    # The parser hangs "Mr Hollis rejected" under "posed"; "queried" would inherit the wrong subject.
-    assert who(rows, "rejected the idea").speaker != "Brand-Lowe"
+    # The parser hangs "Mr Hollis dismissed" under "posed"; "asked" would inherit the wrong subject.
+    assert who(rows, "dismissed the idea").speaker != "Pike-Hart"
 
 
 def test_he_after_a_sentence_whose_parse_makes_the_name_its_root_is_that_person():
@@ -465,17 +465,17 @@ def test_he_after_a_sentence_whose_parse_makes_the_name_its_root_is_that_person(
     rows = read(
         'Mr Dunmore said the scheme was "a disgrace". '
         "Nia Roberts, director of the Rural Buses Campaign, called on Mr Dunmore to withdraw the remark. "
-        '"Tell that to the drivers who kept the buses running all winter," she said.'
+        '"Try saying that to the drivers who kept the buses running all winter," she said.'
     )
     assert who(rows, "kept the buses running") == Attribution("Nia Roberts", "direct")
 
 
 def test_he_after_a_passive_sentence_is_its_agent_not_the_last_speaker():
-    # "The report was welcomed by X": the parse's subject is the report; whoever did the welcoming is who
+    # "The study was welcomed by X": the parse's subject is the study; whoever did the welcoming is who
     # the next "he" means. Before, the pronoun fell back on the last speaker, here a charity.
     rows = read(
         'The Rural Trust says village schools are "closing by stealth". '
-        "The report was welcomed by Liberal Democrat education spokesman Tom Ashby. "
+        "The study was welcomed by Liberal Democrat transport spokesman Tom Ashby. "
         '"Every closure takes the heart out of a village," he said.'
     )
     assert who(rows, "heart out of a village") == Attribution("Tom Ashby", "direct")

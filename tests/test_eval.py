@@ -56,8 +56,8 @@ def test_score_arithmetic():
 
 
 def test_speaker_match_is_by_word():
-    r = row("a", speaker="Green")
-    answer = Answer("q", False, [quote(G0, G0 + len(GOLD), speaker="Alan Greenwood")])
+    r = row("a", speaker="White")
+    answer = Answer("q", False, [quote(G0, G0 + len(GOLD), speaker="Alan Whiteley")])
     assert score([r], [answer], {"a.txt": TEXT}, 0).speaker_at_1 == 0.0
 
 

@@ -10,8 +10,8 @@ from retrieval.query import (
     topic_text,
 )
 
-KNOWN = frozenset({"straw", "howard", "vance", "obama", "green", "labour", "scotland", "police"})
-PEOPLE = frozenset({"straw", "howard", "vance", "obama", "green"})
+KNOWN = frozenset({"crane", "carver", "lowry", "holloway", "white", "labour", "scotland", "police"})
+PEOPLE = frozenset({"crane", "carver", "lowry", "holloway", "white"})
 
 
 def ask(question):
@@ -19,56 +19,56 @@ def ask(question):
 
 
 def test_subject_of_a_speech_verb():
-    parsed = ask("What did Jack Straw say about the law lords?")
-    assert (parsed.speaker, parsed.speaker_key, parsed.first_name) == ("Jack Straw", "straw", "jack")
-    assert ask("How did Howard defend the plan?").speaker_key == "howard"
-    assert ask("Why did Mr Straw say embassies were closing?").speaker_key == "straw"
+    parsed = ask("What did Owen Crane say about the harbour lights?")
+    assert (parsed.speaker, parsed.speaker_key, parsed.first_name) == ("Owen Crane", "crane", "owen")
+    assert ask("How did Carver defend the plan?").speaker_key == "carver"
+    assert ask("Why did Mr Crane say ferries were stopping?").speaker_key == "crane"
 
 
 def test_possessive_and_short_forms():
-    assert ask("Vance's view on discipline").speaker_key == "vance"
-    assert ask("Obama on the public option").speaker_key == "obama"
-    parsed = ask("What did Migration Watch's Sir Andrew Green say about France?")
-    assert parsed.speaker_key == "green" and parsed.first_name == "andrew"
+    assert ask("Lowry's view on discipline").speaker_key == "lowry"
+    assert ask("Holloway on the toll bridge").speaker_key == "holloway"
+    parsed = ask("What did Harbour Watch's Sir Hugh White say about Norway?")
+    assert parsed.speaker_key == "white" and parsed.first_name == "hugh"
 
 
 def test_lower_case_question_names_a_known_person():
-    parsed = ask("what did vance say about discipline?")
-    assert parsed.speaker_key == "vance" and parsed.first_name is None
+    parsed = ask("what did lowry say about discipline?")
+    assert parsed.speaker_key == "lowry" and parsed.first_name is None
 
 
 def test_places_bodies_and_topics_are_not_speakers():
-    assert ask("Should big shops in Scotland open on Christmas Day?").speaker is None
+    assert ask("Should large stores in Scotland trade on Easter Sunday?").speaker is None
     assert ask("Which Tory backbencher hinted at a rebellion?").speaker is None
     assert ask("Why do head teachers think the tests are too hard?").speaker is None
-    assert ask("What was said about Obama?").speaker is None
+    assert ask("What was said about Holloway?").speaker is None
 
 
 def test_unknown_person_in_subject_slot_is_still_the_asked_speaker():
-    parsed = ask("What did Angela Merkel say about Greece?")
-    assert parsed.speaker_key == "merkel"  # not in the corpus: the search must then abstain
+    parsed = ask("What did Greta Lindqvist say about Greece?")
+    assert parsed.speaker_key == "lindqvist"  # not in the corpus: the search must then abstain
 
 
 def test_topic_text_drops_speaker_and_scaffolding():
-    assert topic_text(ask("What did Jack Straw say about the law lords' ruling?")) == "law lords' ruling?"
+    assert topic_text(ask("What did Owen Crane say about the harbour lights' repair?")) == "harbour lights' repair?"
 
 
 def test_person_like():
-    assert person_like("Jack Straw") and person_like("Lord Woolf") and person_like("JD Vance")
+    assert person_like("Owen Crane") and person_like("Lord Fenby") and person_like("TJ Lowry")
     assert not person_like("Labour") and not person_like("spokesman") and not person_like("Campaigners")
 
 
 def test_a_body_of_a_place_and_someones_thing_are_not_people():
-    # Else "Britain" would be a person's surname, and "What help has Britain offered?" a person's question.
+    # Else "Britain" would be a person's surname, and "What aid has Britain sent?" a person's question.
     assert not person_like("Muslim Council of Britain") and not person_like("Association of Harbour Masters")
     assert not person_like("Hale's Kingdom")
-    assert person_like("Lord Kinnock of Bedwellty") and person_like("President Karimov of Uzbekistan")
+    assert person_like("Lord Tilsley of Hartwell") and person_like("President Orsini of Estland")
 
 
 def test_query_text_drops_only_the_asked_name():
     # The embedded question keeps its wording but not the name, which every passage of that speaker carries.
-    assert query_text(ask("What did Jack Straw say about the law lords?")) == "What did say about the law lords?"
-    assert query_text(ask("Straw's view on the EU rebate")) == "view on the EU rebate"
+    assert query_text(ask("What did Owen Crane say about the harbour lights?")) == "What did say about the harbour lights?"
+    assert query_text(ask("Crane's view on the EU subsidy")) == "view on the EU subsidy"
     assert query_text(ask("Which economist said interest rates should fall?")) == "Which economist said interest rates should fall?"
 
 
@@ -81,20 +81,22 @@ def test_a_role_in_the_subject_slot_when_no_name_is_asked():
         "What are residents asking for on the bypass?": "residents",
         # how long the office is held goes with the office, not with a name
         "What did the acting Director of National Intelligence say about resigning?": "acting Director of National Intelligence",
+        # the small parser may hang the auxiliary on the subject; it is never part of a description
+        "What have shadow education spokesmen said about the canteen ban?": "shadow education spokesmen",
     }
     for question, role in cases.items():
         parsed = parse_question(question)
         assert parsed.speaker is None and parsed.role == role, question
-    for question in ("What did Jack Straw say about the rebate?", "Who says the law cannot be enforced?",
+    for question in ("What did Owen Crane say about the subsidy?", "Who says the law cannot be enforced?",
                      "What is the policy on immigration?", "Why won't motorists pay more this year?"):
-        assert parse_question(question, {"straw"}).role is None, question
+        assert parse_question(question, {"crane"}).role is None, question
 
 
 def test_according_to_and_lower_case_shorthand():
-    known = {"bush", "obama", "vance"}
-    assert parse_question("According to Bush, why was the rescue plan necessary?", known).speaker_key == "bush"
-    assert parse_question("obama on health care", known, known).speaker_key == "obama"
-    assert parse_question("according to obama, what is the plan?", known, known).speaker_key == "obama"
+    known = {"pell", "holloway", "lowry"}
+    assert parse_question("According to Pell, why was the rescue plan necessary?", known).speaker_key == "pell"
+    assert parse_question("holloway on health care", known, known).speaker_key == "holloway"
+    assert parse_question("according to holloway, what is the plan?", known, known).speaker_key == "holloway"
     assert parse_question("the plan on tax", known, known).speaker is None
 
 
@@ -114,19 +116,19 @@ def test_subject_text_keeps_what_a_statement_must_be_about():
 
 
 def test_casual_names_lower_case_typos_and_roles():
-    people = frozenset({"marsh", "okafor", "mcdonnell", "lal"})
+    people = frozenset({"marsh", "okafor", "mcquarrie", "lal"})
     firsts = {"marsh": frozenset({"helen"}), "lal": frozenset({"priya"})}
     for question, key in [
         ("okefr on school dinners", None),  # two slips: too far from any known name
         ("okaforr on school dinners", "okafor"),
-        ("what did mcdonnel tell the pupils about buses", "mcdonnell"),
+        ("what did mcquarie tell the drivers about buses", "mcquarrie"),
         ("why is marsh cutting routes", "marsh"),
         ("helen marsh view on flood barriers", "marsh"),
         ("priya lal on sunday opening", "lal"),
         ("what will happen to the salt marsh", None),  # a topic word, not in a speaker's place
     ]:
         assert parse_question(question, people, people, firsts).speaker_key == key, question
-    assert parse_question("At the vigil, did the council leader think the town was safe?", people, people).role == "council leader"
+    assert parse_question("After the floods, did the council leader think the town was safe?", people, people).role == "council leader"
 
 
 def test_the_subject_slot_holds_the_asked_person_whatever_the_verb():
@@ -134,9 +136,9 @@ def test_the_subject_slot_holds_the_asked_person_whatever_the_verb():
     firsts = {"roe": frozenset({"jane"}), "poe": frozenset({"sam"}), "kettle": frozenset({"ada"})}
     for question, key, first in [
         ("Why did Jane Roe decide to back the ferry plans?", "roe", "jane"),
-        ("Would Ms Roe welcome votes from XYZ supporters?", "roe", None),
-        ("How did Jane Roe hit back at Sam Poe's claims about the harbour?", "roe", "jane"),
-        ("Why did Sam Poe QC quit the panel of advocates?", "poe", "sam"),
+        ("Would Ms Roe accept donations from XYZ members?", "roe", None),
+        ("How did Jane Roe answer Sam Poe's attack on the harbour plan?", "roe", "jane"),
+        ("Why did Sam Poe QC leave the board of trustees?", "poe", "sam"),
         ("What did harbour commissioner Sam Poe say about the tolls?", "poe", "sam"),
         ("What did the union boss Sam Poe say about the tolls?", "poe", "sam"),
     ]:
@@ -150,7 +152,7 @@ def test_a_described_speaker_keeps_what_it_is_of():
     parsed = parse_question("What did the Borsetshire council's transport spokesman say about fares?", {"roe"}, {"roe"})
     assert parsed.speaker is None and "transport spokesman" in parsed.role
     # A country or body that acts, not speaks, is the topic: nobody is asked.
-    assert parse_question("What help has Ruritania offered the islands?", {"ruritania"}, frozenset()).speaker is None
+    assert parse_question("What aid has Ruritania sent the islands?", {"ruritania"}, frozenset()).speaker is None
 
 
 def test_a_first_name_the_corpus_does_not_know_stays_another_person():
@@ -162,11 +164,11 @@ def test_a_first_name_the_corpus_does_not_know_stays_another_person():
 def test_names_written_with_their_titles_and_bodies_that_are_not_people():
     from retrieval.query import name_key
 
-    assert name_key("information commissioner Richard Thomas") == ("thomas", "richard")
-    assert name_key("TUC boss Brendan Barber") == ("barber", "brendan")
-    assert name_key("Archbishop Desmond Tutu") == ("tutu", "desmond")
+    assert name_key("data commissioner Helen Farrant") == ("farrant", "helen")
+    assert name_key("BFU boss Colin Dray") == ("dray", "colin")
+    assert name_key("Archbishop Peter Ormsby") == ("ormsby", "peter")
     assert not person_like("Cabinet Office") and not person_like("Home Office minister")
-    assert not person_like("Commission for Racial Equality spokesman")
+    assert not person_like("Commission for Coastal Safety spokesman")
 
 
 def test_a_role_is_also_looked_for_in_its_other_wordings():
@@ -178,91 +180,92 @@ def test_a_role_is_also_looked_for_in_its_other_wordings():
 
 
 def test_the_occasion_a_question_names_is_set_aside_from_what_it_asks():
-    parsed = ask("What did Mr Straw say about embassies when he visited Lagos?")
-    assert parsed.speaker_key == "straw" and parsed.core == "What did Mr Straw say about embassies?"
+    parsed = ask("What did Mr Crane say about ferries when he visited Lagos?")
+    assert parsed.speaker_key == "crane" and parsed.core == "What did Mr Crane say about ferries?"
     from retrieval.query import core_query_text
 
     assert "Lagos" not in core_query_text(parsed) and "Lagos" in query_text(parsed)
-    assert ask("What was Obama's message to children after the school shooting?").core == "What was Obama's message to children?"
-    assert ask("At the vigil, did Obama think the country was doing enough?").core.startswith("did Obama think")
+    assert ask("What was Holloway's message to farmers after the floods?").core == "What was Holloway's message to farmers?"
+    assert ask("After the floods, did Holloway think the town was doing enough?").core.startswith("did Holloway think")
     # a clause about what is said, a "before" that is part of the topic, and an occasion with nothing else asked
-    assert ask("When Straw talks about reform, does he mean the Lords?").core is None
-    assert ask("What did Howard say about deleting e-mails before the act comes in?").core is None
-    assert ask("What did Mr Howard say when ministers ruled out the change?").core is None
-    assert ask("What did Howard say about tax?").core is None
+    assert ask("When Crane talks about reform, does he mean the council?").core is None
+    assert ask("What did Carver say about shredding files before the law takes effect?").core is None
+    assert ask("What did Mr Carver say when the council dropped the scheme?").core is None
+    assert ask("What did Carver say about tax?").core is None
 
 
 def test_a_pronoun_subject_is_the_person_named_in_the_clause_before_it():
-    assert ask("When Straw talks about reform, does he mean the Lords?").speaker_key == "straw"
+    assert ask("When Crane talks about reform, does he mean the council?").speaker_key == "crane"
     assert ask("What did he say about Iraq?").speaker is None
 
 
 def test_passive_topic_questions_ask_no_one_and_keep_acronyms():
-    parsed = ask("What has been said about how soon climate change could spiral out of control?")
+    parsed = ask("What has been said about how soon the old pier could fall into the sea?")
     assert parsed.speaker is None and parsed.role is None
-    assert topic_text(parsed) == "soon climate change could spiral out control?"
-    assert topic_text(ask("obama on WHO funding")) == "WHO funding"
-    assert topic_text(ask("According to Obama, why were US bases spared?")) == "US bases spared?"
+    assert topic_text(parsed) == "soon old pier could fall into sea?"
+    assert topic_text(ask("holloway on WHO funding")) == "WHO funding"
+    assert topic_text(ask("According to Holloway, why were US bases spared?")) == "US bases spared?"
 
 
 def test_chat_shorthand_is_spelled_out():
     from retrieval.query import expand_shorthand
 
-    assert expand_shorthand("what did straw say abt 24 hr drinking w/ the govt") == "what did straw say about 24 hour drinking with the government"
+    assert expand_shorthand("what did crane say abt 24 hr parking w/ the govt") == "what did crane say about 24 hour parking with the government"
     assert expand_shorthand("US bases and HR rules") == "US bases and HR rules"
-    parsed = ask("what did straw say abt pub hrs")
-    assert parsed.speaker_key == "straw" and topic_text(parsed) == "pub hours"
+    parsed = ask("what did crane say abt pub hrs")
+    assert parsed.speaker_key == "crane" and topic_text(parsed) == "pub hours"
 
 
 def test_a_spokesman_label_is_not_the_person_spoken_for():
     from retrieval.query import name_key
 
-    assert name_key("Mr Blair's official spokesman") == ("spokesman", None)
-    assert name_key("Prime Minister Tony Blair official spokesman")[0] == "spokesman"
-    assert name_key("Mr Brown aides")[0] == "aides"
-    assert name_key("Tony Blair") == ("blair", "tony")
+    assert name_key("Mr Carver's official spokesman") == ("spokesman", None)
+    assert name_key("Prime Minister Neil Carver official spokesman")[0] == "spokesman"
+    assert name_key("Mr Pell aides")[0] == "aides"
+    assert name_key("Neil Carver") == ("carver", "neil")
 
 
 def test_name_key_of_a_peer_and_of_a_name_with_a_place():
     from retrieval.query import name_key
 
-    assert name_key("Lord Kinnock of Bedwellty")[0] == "kinnock"
-    assert name_key("Musharraf of Pakistan")[0] == "musharraf"
+    assert name_key("Lord Tilsley of Hartwell")[0] == "tilsley"
+    assert name_key("Orsini of Estland")[0] == "orsini"
     assert name_key("Bishop of Winchester")[0] == "winchester"  # an office of a place: the place names it
 
 
 def test_a_described_speaker_is_one_person_unless_a_kind_or_a_group_is_asked():
     # One person: if nobody in the corpus is introduced so, nobody's words may answer for them.
-    for question in ("What did the Pope say about gay marriage?", "what did angela merkel say about turkey",
-                     "did the surgeon general say anything about masks", "What did the head of the Catholic Church say about war?",
-                     "What changes to the bill did the Tory leader in the Lords demand?"):
+    for question in ("What did the Pope say about gay marriage?", "what did greta lindqvist say about fishing",
+                     "did the surgeon general say anything about masks", "What did the head of the Baptist Union say about war?",
+                     "What changes to the budget did the Labour leader on the council demand?"):
         parsed = ask(question)
         assert parsed.role and describes_one_person(parsed), question
     # A kind of speaker to find, or a group whose members speak under other descriptions.
-    for question in ("Which churchman said money should go to the poor?", "What Tory MP warned about pensions?",
-                     "What have politicians said about renewing Trident?", "Did Blackpool's hoteliers feel snubbed by the party?"):
+    for question in ("Which bishop said the surplus should be spent on the homeless?", "What Tory MP warned about pensions?",
+                     "What have councillors said about rebuilding the pier?", "Did Grimsby's fishermen feel let down by the union?",
+                     "What did opposition health spokesmen say about the waiting lists?", "What did the chairmen of the committees say?"):
         parsed = ask(question)
         assert not describes_one_person(parsed), question
-    assert not describes_one_person(ask("What did Jack Straw say about Iraq?"))  # a name, not a description
+    assert not describes_one_person(ask("What did Owen Crane say about Iraq?"))  # a name, not a description
 
 
 def test_a_near_spelling_of_a_known_surname_before_another_name_is_a_first_name():
-    known = frozenset({"nielson"})
-    # "nelson" is one letter from Nielson, but the name in the speaker's place ends with "mandela".
-    assert parse_question("nelson mandela on guantanamo", known, known).speaker_key != "nielson"
+    known = frozenset({"spenser"})
+    # "spencer" is one letter from Spenser, but the name in the speaker's place ends with "okafor".
+    assert parse_question("spencer okafor on the ferries", known, known).speaker_key != "spenser"
     # Alone in the speaker's place, a slip of the keyboard still finds the known person.
-    assert parse_question("nielsen on aid", known, known).speaker_key == "nielson"
+    assert parse_question("spensor on aid", known, known).speaker_key == "spenser"
     # "view" is where the question turns to what was said: the slip before it is the speaker, not a first name.
-    assert parse_question("nielsen view on aid", known, known).speaker_key == "nielson"
+    assert parse_question("spensor view on aid", known, known).speaker_key == "spenser"
 
 
 def test_typed_in_lower_case_a_description_is_not_a_near_spelling_of_a_surname():
-    known = frozenset({"heath"})
-    people = frozenset({"heath"})
-    # "health" is one letter from David Heath, but "the health secretary" describes someone.
-    parsed = parse_question("what did the health secretary say about mrsa", known, people)
-    assert parsed.speaker_key is None and parsed.role == "health secretary"
-    assert parse_question("what did heath say about the budget", known, people).speaker_key == "heath"
+    known = frozenset({"penson"})
+    people = frozenset({"penson"})
+    # "pensions" is a near spelling of Ann Penson's name, but "the pensions secretary" describes someone.
+    parsed = parse_question("what did the pensions secretary say about annuities", known, people)
+    assert parsed.speaker_key is None and parsed.role == "pensions secretary"
+    assert parse_question("what did penson say about the budget", known, people).speaker_key == "penson"
 
 
 def test_the_questions_own_words_are_never_the_described_speaker():
@@ -275,7 +278,7 @@ def test_the_questions_own_words_are_never_the_described_speaker():
 
 
 def test_the_words_of_an_asked_role_that_say_where_the_office_is():
-    assert place_qualifiers("Welsh culture minister") == {"Welsh": ("Welsh", "wales")}
+    assert place_qualifiers("Welsh transport minister") == {"Welsh": ("Welsh", "wales")}
     assert place_qualifiers("Scotland justice minister") == {"Scotland": ("Scotland", "scottish")}
     assert place_qualifiers("American ambassador") == {"American": ("American", "america")}
     # An office's own words, and words that change the office, say nothing of a place.
@@ -285,20 +288,20 @@ def test_the_words_of_an_asked_role_that_say_where_the_office_is():
     assert place_qualifiers("Labour's campaign spokesman") == {}
     assert place_qualifiers("Republican senator") == {}
     assert place_qualifiers("spokeswoman") == {}
-    assert place_qualifiers("chairman of the Electoral Commission") == {}
+    assert place_qualifiers("chairman of the Harbour Commission") == {}
 
 
 def test_the_dates_a_question_names():
     from retrieval.query import named_dates
 
-    assert named_dates("What did Obama announce about Iraq in October 2011?") == ("2011-10",)
-    assert named_dates("Did Obama call his 2014 executive action an amnesty?") == ("2014",)
-    assert named_dates("what did bush say on march 3rd, 2008") == ("2008-03",)
-    assert named_dates("What did Blair say about the 25 per cent rise?") == ()
+    assert named_dates("What did Holloway announce about the port in October 2011?") == ("2011-10",)
+    assert named_dates("Did Holloway call his 2014 executive order a pardon?") == ("2014",)
+    assert named_dates("what did pell say on march 3rd, 2008") == ("2008-03",)
+    assert named_dates("What did Carver say about the 25 per cent rise?") == ()
 
 
 def test_the_commander_in_chief_is_the_president_not_a_man_named_commander():
-    parsed = ask("How many more troops did the commander in chief tell the cadets he was sending?")
+    parsed = ask("How many more ships did the commander in chief promise the sailors he would order?")
     assert (parsed.speaker_key, parsed.role) == (None, "president")
     assert ask("What did the Commander-in-Chief say about the war?").role == "president"
     # "of" a force, it is a military post, and nothing is rewritten
@@ -306,7 +309,7 @@ def test_the_commander_in_chief_is_the_president_not_a_man_named_commander():
 
 
 def test_a_fronted_object_is_not_the_subject_of_the_question():
-    # The small parser makes "How many more troops" a second subject of "tell"; the asked one is after "did".
-    parsed = ask("How many more troops did the prime minister tell the cadets he was sending?")
+    # The small parser makes "How many more ships" a second subject of "promise"; the asked one is after "did".
+    parsed = ask("How many more ships did the prime minister promise the sailors he would order?")
     assert (parsed.speaker_key, parsed.role) == (None, "prime minister")
-    assert ask("How many more troops did Obama tell the cadets he was sending?").speaker_key == "obama"
+    assert ask("How many more ships did Holloway promise the sailors he would order?").speaker_key == "holloway"

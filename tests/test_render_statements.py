@@ -135,6 +135,6 @@ def test_verify_embed_has_verdict_quote_citation_context_and_differences():
 
 
 def test_not_found_says_so():
-    embed = render.verify_embed(Verification("Obama said the moon is cheese", "not_found", []))
+    embed = render.verify_embed(Verification("Ann Vale said the moon is cheese", "not_found", []))
     assert embed.description == "**" + render.escape(VERDICT_LINES["not_found"]) + "**"
     assert not quoted_bodies(embed.description)

@@ -46,15 +46,15 @@ def test_absent_topic_abstains(engine):
 
 
 def test_speaker_not_in_corpus_never_attributes(engine):
-    answer = engine.ask("What did Angela Merkel say about immigration?")
-    assert answer.abstained or all("Merkel" in (q.speaker or "") for q in answer.quotes)
+    answer = engine.ask("What did Greta Lindqvist say about immigration?")
+    assert answer.abstained or all("Lindqvist" in (q.speaker or "") for q in answer.quotes)
     assert answer.quotes == []
 
 
 def test_a_described_speaker_nobody_is_introduced_as_never_gets_someone_elses_words(engine):
     # Nobody in the corpus is introduced as the pope, and the name typed in lower case is unknown: abstain, as for
-    # "Angela Merkel" written with capitals, instead of quoting whoever said most about the topic.
-    for question in ("What did the Pope say about immigration?", "what did angela merkel say about immigration",
+    # "Greta Lindqvist" written with capitals, instead of quoting whoever said most about the topic.
+    for question in ("What did the Pope say about immigration?", "what did greta lindqvist say about immigration",
                      "what did the surgeon general say about deportations"):
         answer = engine.ask(question)
         assert answer.abstained and answer.quotes == [], question
@@ -125,31 +125,31 @@ def test_a_topic_question_over_an_interview_quotes_the_answer_not_the_interviewe
 
 BROADCAST_INTERVIEW = """Sunday interview: the Chancellor on tax
 
-ANDREW MARR: Chancellor, welcome. Will you raise national insurance after the election?
+HUGH DRAKE: Chancellor, welcome. Will you raise national insurance after the election?
 
-GORDON BROWN: We will not raise national insurance, because working families have carried enough of the burden already.
+PETER LOWRY: We will not raise national insurance, because working families have carried enough of the burden already.
 
-AM: And the top rate of income tax?
+HD: And the higher rate of income tax?
 
-GB: It stays where it is for the whole of the next parliament.
+PL: It will not change by a penny before the next election.
 
-AM: Will there be a windfall tax on the energy companies?
+HD: Will there be a windfall tax on the energy companies?
 
-GB: I have said all I am going to say on that this morning.
+PL: I have said all I am going to say on that this morning.
 """
 
 
 def test_a_named_interviewers_question_gives_way_to_the_answer(make_engine, tmp_path):
-    engine = _one_document_engine(make_engine, tmp_path, "2005-04-10-marr-brown.txt", BROADCAST_INTERVIEW)
+    engine = _one_document_engine(make_engine, tmp_path, "2005-04-10-drake-lowry.txt", BROADCAST_INTERVIEW)
     for question, answer_words in (("What was said about raising national insurance?", "working families"),
-                                   ("What about the top rate of income tax?", "whole of the next parliament")):
+                                   ("What about the higher rate of income tax?", "by a penny")):
         answer = engine.ask(question)
         top = answer.quotes[0]
-        assert answer_words in top.text and top.speaker == "Gordon Brown", question
+        assert answer_words in top.text and top.speaker == "Peter Lowry", question
         _verbatim(engine, answer)
     # Asked by name, the answer that does not repeat the question's words still comes first.
-    answer = engine.ask("What did Gordon Brown say about the top rate of income tax?")
-    assert "whole of the next parliament" in answer.quotes[0].text
+    answer = engine.ask("What did Peter Lowry say about the higher rate of income tax?")
+    assert "by a penny" in answer.quotes[0].text
 
 
 HOUSING_INTERVIEW = """Sunday with Andrew Fell: the Housing Secretary
@@ -199,20 +199,20 @@ Thank you, and God bless.
 
 def test_a_rhetorical_question_in_a_speech_hands_its_place_to_the_answer(make_engine, tmp_path):
     engine = _one_document_engine(make_engine, tmp_path, "2007-04-09-roe-border-speech.txt", SPEECH)
-    answer = engine.ask("Why is Jane Roe against an amnesty for people who are here illegally?")
+    answer = engine.ask("Why does Jane Roe oppose an amnesty for everyone here illegally?")
     assert answer.quotes[0].text.startswith("Well, the reason is")
     _verbatim(engine, answer)
 
 
 QUESTIONS_SPEECH = """President: Jane Roe
 
-Caring for our children is our first task. That is how, as a society, we will be judged.
+Clean water is a promise every government makes. That is how, as a people, we will be measured.
 
-Can we truly say, as a nation, that we are doing enough to keep our children safe from harm?
+Can we really claim, as a country, that we are doing all we can to keep our rivers clean?
 
-Can we honestly say that every parent in this country can send a child to school without fear?
+Can we truthfully claim that every family in this land can drink from the tap without worry?
 
-I have been reflecting on this all week, and if we are honest with ourselves, the answer is no. We will have to change.
+I have read the inspectors' reports all month, and if we face the facts, we fall short. We must do better.
 
 Thank you, and God bless.
 """
@@ -222,30 +222,30 @@ def test_a_run_of_rhetorical_questions_hands_its_place_to_the_answer_after_the_r
     from retrieval.features import candidates
     from retrieval.ranker import decide
 
-    engine = _one_document_engine(make_engine, tmp_path, "2012-12-16-roe-vigil.txt", QUESTIONS_SPEECH)
+    engine = _one_document_engine(make_engine, tmp_path, "2013-06-04-roe-rivers.txt", QUESTIONS_SPEECH)
     gen = engine.generation
-    cs = candidates(gen, engine.embedder, "Did Jane Roe think the nation was doing enough to keep its children safe?")
+    cs = candidates(gen, engine.embedder, "Did Jane Roe think the country was doing all it could to keep its rivers clean?")
     order = decide(cs, engine.params).order
-    assert gen.passages[cs.rows[order[0]]].text.startswith("I have been reflecting on this")
+    assert gen.passages[cs.rows[order[0]]].text.startswith("I have read the inspectors' reports")
 
 
-ABORTION_ROW = """Row over abortion time limit grows
+STARTING_AGE_ROW = """Row over school starting age grows
 
-Campaigners clashed on Monday over calls to cut the legal time limit for abortion.
+Campaigners clashed on Monday over calls to lower the age at which children start school.
 
-Anne Harlow, of the Family Choices Trust, said: "What is the benefit to women, or to the potential child, of forcing a woman to have a baby?"
+Anne Harlow, of the Early Years Trust, said: "What is the gain for parents, or for the child itself, of forcing a four-year-old to sit at a desk all day?"
 
-Bishop Tom Fells said: "The law has not kept pace with medicine, and the limit should come down to twenty weeks."
+Bishop Tom Fells said: "Children learn best in a classroom, and the starting age should come down to four for everyone."
 """
 
 
 def test_a_named_persons_rhetorical_question_stays_their_answer_when_someone_else_speaks_next(make_engine, tmp_path):
     # Only an interviewer's, the narration's or the speaker's own question hands its place to the words after it.
-    engine = _one_document_engine(make_engine, tmp_path, "405-abortion-row.txt", ABORTION_ROW)
-    answer = engine.ask("What did Anne Harlow say about forcing a woman to have a baby?")
+    engine = _one_document_engine(make_engine, tmp_path, "starting-age-row.txt", STARTING_AGE_ROW)
+    answer = engine.ask("What did Anne Harlow say about forcing a four-year-old to sit at a desk?")
     assert not answer.abstained
     assert answer.quotes[0].speaker == "Anne Harlow"
-    assert "forcing a woman to have a baby" in answer.quotes[0].text
+    assert "forcing a four-year-old to sit at a desk" in answer.quotes[0].text
     _verbatim(engine, answer)
 
 
@@ -262,7 +262,7 @@ That's not to say it will be easy. I want to thank the governors who joined us t
 def test_a_tag_question_keeps_its_place_instead_of_handing_it_to_the_next_words():
     from retrieval.features import asks
 
-    assert asks("Some people ask me, why not just give everyone an amnesty today?") and asks("Is that fair, Mr Blair?")
+    assert asks("Some people ask me, why not just give everyone an amnesty today?") and asks("Is that fair, Mr Pell?")
     assert asks("Well, why not?") and not asks("We will balance the budget, you know?") and not asks("That is the plan, isn't it?")
 
 
@@ -280,15 +280,15 @@ published: 2005-03-01
 ---
 Junk food will be banned from school canteens in England from September, the government has announced.
 
-Education Secretary Ruth Kelly said the ban would cover crisps, chocolate and fizzy drinks sold in school canteens.
+Education Secretary Mary Fenwick said the ban would cover crisps, chocolate and fizzy drinks sold in school canteens.
 
-"We will take junk food out of school canteens by September, and every school will have to meet new nutrition standards," Ms Kelly said.
+"We will take junk food out of school canteens by September, and every school will have to meet new nutrition standards," Ms Fenwick said.
 
-The plans were attacked by shadow education spokesman Tim Collins.
+The plans were attacked by shadow education spokesman Tom Colley.
 
-"Taking junk food out of canteens by September is a gimmick unless schools also get the money for proper kitchens," Mr Collins said.
+"Taking junk food out of canteens by September is a gimmick unless schools also get the money for proper kitchens," Mr Colley said.
 
-David Hart, of the National Association of Head Teachers, warned that pupils would simply buy crisps outside the school gates.
+Peter Hale, of the National Association of Head Teachers, warned that pupils would simply buy crisps outside the school gates.
 """
 
 
@@ -298,7 +298,7 @@ def meals_engine(make_engine, tmp_path):
 
 
 def test_a_role_in_the_question_finds_the_person_the_article_introduces_with_it(meals_engine):
-    # Neither question names Tim Collins; the article introduces him once, as the shadow spokesman.
+    # Neither question names Tom Colley; the article introduces him once, as the shadow spokesman.
     for question in (
         "How did the shadow education spokesman respond to the junk food ban?",
         "What did the shadow education spokesman say about banning crisps and fizzy drinks?",
@@ -307,7 +307,7 @@ def test_a_role_in_the_question_finds_the_person_the_article_introduces_with_it(
         assert not answer.abstained
         # The fitted ranking weighs the role among other features (a rule putting the role's best fit first
         # did not earn a cross-validated gain): his own words are among the first three, not always first.
-        assert any(q.speaker == "Tim Collins" and q.mode == "direct" for q in answer.quotes[:3]), question
+        assert any(q.speaker == "Tom Colley" and q.mode == "direct" for q in answer.quotes[:3]), question
         _verbatim(meals_engine, answer)
 
 
@@ -371,7 +371,7 @@ def test_a_transcripts_paragraph_is_weighed_apart_from_a_news_reports(engine):
 def test_own_words_come_before_the_articles_report_of_them(meals_engine):
     answer = meals_engine.ask("How did the Education Secretary justify the junk food ban?")
     # Fitted weights put someone's own words above reports of them (the "direct" feature), with no swap rule.
-    texts = [q.text for q in answer.quotes[:3] if q.speaker == "Ruth Kelly" and q.mode == "direct"]
+    texts = [q.text for q in answer.quotes[:3] if q.speaker == "Mary Fenwick" and q.mode == "direct"]
     assert any(t.startswith('"We will take junk food out') for t in texts)
 
 
@@ -438,49 +438,49 @@ def test_a_word_said_many_times_counts_once_in_a_passages_share_of_the_topic(mak
     assert 0.0 < own["Tom Reed"] < own["Jo Pike"] <= 1.0
 
 
-ARTS_ROW = """---
-title: Row over Welsh arts funding
+RAIL_ROW = """---
+title: Row over Welsh rail franchise
 outlet: Example Gazette
 published: 2005-03-04
 ---
-An artist has criticised plans to bring Welsh arts bodies under assembly control.
+A commuter has criticised plans to bring Welsh rail services under assembly control.
 
-Culture Minister Rhys Morgan said the comparison with dictatorships was "crass and ignorant".
+Transport Minister Rhys Gwynne said the comparison with the old nationalised railways was "lazy and wrong".
 """
 
-WAITS_ROW = """---
-title: Hospital waits to be cut
+CLINICS_ROW = """---
+title: Clinic hours to be extended
 outlet: Example Gazette
 published: 2005-03-03
 ---
-Hospital waiting times are to be cut.
+Family doctors' surgeries are to open for longer.
 
-Welsh Health Minister Ann Price said the new targets were "tough but fair".
+Welsh Health Minister Ann Price said the new opening hours were "tough but fair".
 """
 
-HEALTH_ROW = """---
-title: Care budget plans
+BUS_PASS_ROW = """---
+title: Bus pass plans
 outlet: Example Gazette
 published: 2005-03-05
 ---
-Elderly people would choose how their care budget is spent, under government plans.
+Pensioners would get free off-peak bus travel across the country, under government plans.
 
-Culture Minister Joe Hart said the plans would also cover councils in England and Wales.
+Transport Minister Joe Hart said the plans would also cover councils in England and Wales.
 """
 
 
 def test_a_place_in_an_asked_role_goes_without_saying_in_a_report_from_that_place(make_engine, tmp_path):
-    # "The Welsh culture minister" is the culture minister of a report on Welsh arts, though it introduces him
-    # without the word; not the culture minister of a report that names Wales only in passing.
+    # "The Welsh transport minister" is the transport minister of a report on Welsh rail, though it introduces
+    # him without the word; not the transport minister of a report that names Wales only in passing.
     root = tmp_path / "three"
     root.mkdir()
-    (root / "2005-03-04-arts.txt").write_text(ARTS_ROW, encoding="utf-8")
-    (root / "2005-03-05-care.txt").write_text(HEALTH_ROW, encoding="utf-8")
-    (root / "2005-03-03-waits.txt").write_text(WAITS_ROW, encoding="utf-8")
+    (root / "2005-03-04-rail.txt").write_text(RAIL_ROW, encoding="utf-8")
+    (root / "2005-03-05-bus-pass.txt").write_text(BUS_PASS_ROW, encoding="utf-8")
+    (root / "2005-03-03-clinics.txt").write_text(CLINICS_ROW, encoding="utf-8")
     engine = make_engine(root)
     engine.load()
-    fits = _counts_as_asked(engine, "What did the Welsh culture minister say about the arts row?")
-    assert fits == {"Rhys Morgan": True, "Ann Price": False, "Joe Hart": False, None: False}
+    fits = _counts_as_asked(engine, "What did the Welsh transport minister say about the rail row?")
+    assert fits == {"Rhys Gwynne": True, "Ann Price": False, "Joe Hart": False, None: False}
 
 
 FEDERATION = """---
@@ -488,13 +488,13 @@ title: Plans for elected transport commissioners
 outlet: Example Gazette
 published: 2005-03-06
 ---
-Councils would elect their own transport commissioners under plans unveiled by the opposition.
+Councils would elect their own transport commissioners under proposals set out by the opposition.
 
-Party leader Tom Reed said the new role would replace "invisible" transport boards.
+Party leader Tom Reed said the new post would take over from "faceless" transport boards.
 
-Responding to the plans, the chairman of the Bus Federation, which represents drivers, said the service must stay independent.
+Asked about the proposals, the chairman of the Bus Federation, which speaks for drivers, said the network must stay independent.
 
-Ann Kell said: "It is a service, not a political football."
+Ann Kell said: "Buses are a lifeline, not a bargaining chip."
 """
 
 
@@ -502,18 +502,18 @@ def test_a_speaker_described_only_in_the_sentence_before_their_name_is_found_by_
     # The article never writes "Bus Federation chairman Ann Kell": the description stands in the sentence
     # before her name. Asked by it, her words are the asked person's.
     engine = _one_document_engine(make_engine, tmp_path, "2005-03-06-federation.txt", FEDERATION)
-    fits = _counts_as_asked(engine, "What did the chairman of the Bus Federation say about the plans?")
+    fits = _counts_as_asked(engine, "What did the chairman of the Bus Federation say about the proposals?")
     assert fits["Ann Kell"] is True and fits["Tom Reed"] is False
 
 
-TROOPS_2010 = """President: Jane Dawes
+BARRIERS_2010 = """President: Jane Dawes
 
-Tonight I can tell you that our combat mission has ended, and most of our troops are coming home.
+Tonight I can announce that the first river barrier is finished, and most of the valley towns are now protected.
 """
 
-TROOPS_2011 = """President: Jane Dawes
+BARRIERS_2011 = """President: Jane Dawes
 
-Today I can report that the rest of our troops will come home by the end of the year.
+Today I can report that the last of the river barriers will be built before the winter floods.
 """
 
 
@@ -524,19 +524,19 @@ def test_a_date_the_question_names_picks_out_the_speech_given_then(make_engine, 
 
     root = tmp_path / "speeches"
     root.mkdir()
-    (root / "2010-08-31-address-troops.txt").write_text(TROOPS_2010, encoding="utf-8")
-    (root / "2011-10-21-remarks-troops.txt").write_text(TROOPS_2011, encoding="utf-8")
+    (root / "2010-08-31-address-barriers.txt").write_text(BARRIERS_2010, encoding="utf-8")
+    (root / "2011-10-21-remarks-barriers.txt").write_text(BARRIERS_2011, encoding="utf-8")
     engine = make_engine(root)
     engine.load()
     gen = engine.generation
-    for question, dated in (("What did Dawes announce about the troops in October 2011?", "2011-10-21-remarks-troops.txt"),
-                            ("What did Dawes say about troops coming home in 2010?", "2010-08-31-address-troops.txt")):
+    for question, dated in (("What did Dawes announce about the river barriers in October 2011?", "2011-10-21-remarks-barriers.txt"),
+                            ("What did Dawes say about river barriers being finished in 2010?", "2010-08-31-address-barriers.txt")):
         cs = candidates(gen, engine.embedder, question)
         assert {gen.passages[row].source: bool(d) for row, d in zip(cs.rows, cs.dated)} == {
-            "2010-08-31-address-troops.txt": dated.startswith("2010"), "2011-10-21-remarks-troops.txt": dated.startswith("2011")}
+            "2010-08-31-address-barriers.txt": dated.startswith("2010"), "2011-10-21-remarks-barriers.txt": dated.startswith("2011")}
         order = decide(cs, engine.params).order
         assert gen.passages[cs.rows[order[0]]].source == dated, question
-    cs = candidates(gen, engine.embedder, "What did Dawes say about the troops in September 2011?")
+    cs = candidates(gen, engine.embedder, "What did Dawes say about the river barriers in September 2011?")
     assert not cs.dated.any()  # the right year in the wrong month is another speech
 
 

@@ -19,14 +19,14 @@ def test_paragraphs_window():
 
 def test_abbreviations_initials_decimals():
     t = (
-        "Mr Smith and Dr. Jones met Sen. Brown at 12.30 on Jan. 5 in the U.S. "
-        "The rate rose 2.5% to No. 10 levels. George W. Bush met J. D. Vance, e.g. at lunch. "
+        "Mr Poe and Dr. Roe met Sen. Kell at 12.30 on Jan. 5 in the U.S. "
+        "The rate rose 2.5% to No. 10 levels. Henry W. Pell met J. D. Okafor, e.g. at lunch. "
         "Acme Inc. said so. Gov. Lee and Lt. Dan agreed."
     )
     assert texts(t) == [
-        "Mr Smith and Dr. Jones met Sen. Brown at 12.30 on Jan. 5 in the U.S.",
+        "Mr Poe and Dr. Roe met Sen. Kell at 12.30 on Jan. 5 in the U.S.",
         "The rate rose 2.5% to No. 10 levels.",
-        "George W. Bush met J. D. Vance, e.g. at lunch.",
+        "Henry W. Pell met J. D. Okafor, e.g. at lunch.",
         "Acme Inc. said so.",
         "Gov. Lee and Lt. Dan agreed.",
     ]
@@ -42,10 +42,10 @@ def test_question_exclamation_ellipsis():
 
 
 def test_closing_quote_stays_with_sentence():
-    t = 'Leigh said: "There is a tension over the visas issued. "Entry clearance staff are too rushed. "'
+    t = 'Dace said: "There is a strain over the permits granted. "Licensing clerks are too hurried. "'
     assert texts(t) == [
-        'Leigh said: "There is a tension over the visas issued.',
-        '"Entry clearance staff are too rushed. "',
+        'Dace said: "There is a strain over the permits granted.',
+        '"Licensing clerks are too hurried. "',
     ]
     t2 = "\u201cThat\u2019s it.\u201d Then he left."
     assert texts(t2) == ["\u201cThat\u2019s it.\u201d", "Then he left."]
