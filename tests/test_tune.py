@@ -185,7 +185,24 @@ def test_tune_select_keeps_a_subset_of_ranking_features_and_every_abstention_fea
     assert set(fitted["ranker"]["features"]) <= set(FEATURES)
     assert tuple(fitted["abstainer"]["features"]) == QUESTION_FEATURES
     assert fitted["speaker_filter"] in ("all", "first", "none")
-    assert "--select" in fitted["notes"]["command"]
+    assert "--select --select-splits 3" in fitted["notes"]["command"]  # three splits unless told otherwise
+
+
+def test_choices_judged_on_several_splits_pair_each_documents_differences_over_all_of_them(tmp_path, embedder):
+    from retrieval import tune as t
+
+    questions, corpus = write_set(tmp_path)
+    records, gens = t.open_sets([t.QuestionSet.parse(f"{questions}={corpus}")], embedder, tmp_path / "index", None, t.blank_params())
+    one = t.cross_validate_splits(records, gens, 2, splits=1)
+    three = t.cross_validate_splits(records, gens, 2, splits=3)
+    runs = [t.cross_validate(records, gens, 2, shuffle=seed) for seed in (None, 1001, 1002)]
+    # The first split is the balanced one; the figures are the means over the three.
+    assert one.shares.tolist() == runs[0].shares.tolist()
+    assert three.reports["invented"].hit_at_3 == pytest.approx(sum(r.reports["invented"].hit_at_3 for r in runs) / 3)
+    assert t.objective(three) == pytest.approx(sum(t.objective(r) for r in runs) / 3)
+    # Every question once per split, so a document's differences are summed over the three.
+    assert len(three.shares) == 3 * len(records) and three.groups == 3 * tuple(r.group for r in records)
+    assert not t.clearly_better(three, three)
 
 
 def test_the_abstainer_sees_how_much_closer_a_match_the_speaker_filter_passed_by():
