@@ -305,10 +305,65 @@ def test_a_role_in_the_question_finds_the_person_the_article_introduces_with_it(
     ):
         answer = meals_engine.ask(question)
         assert not answer.abstained
-        # The fitted ranking puts the secretary's words on the ban first for the second question: the office's
-        # holder, next to them, leads (Params.role_leads).
         assert (answer.quotes[0].speaker, answer.quotes[0].mode) == ("Tom Colley", "direct"), question
         _verbatim(meals_engine, answer)
+
+
+SMOKING_BAN = """---
+title: Smoking ban row
+outlet: Example Gazette
+published: 2005-03-07
+---
+The government will ban smoking in pubs and restaurants in England, Health Secretary Ann Lord has announced.
+
+"Banning smoking in pubs will save thousands of lives every year, and most people want it," Ms Lord said.
+
+The plans were attacked by shadow health secretary Tom Gale.
+
+"This ban on smoking in pubs will close hundreds of village pubs and cost jobs," Mr Gale said.
+"""
+
+
+def test_asked_by_an_office_its_holders_own_words_come_before_the_narration_about_them(make_engine, tmp_path):
+    # The narration names the office and the reaction, so the fitted ranking puts it first; the holder's own
+    # words, second, lead (Params.role_leads).
+    from dataclasses import replace
+
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-07-smoking.txt", SMOKING_BAN)
+    question = "How did the shadow health secretary react to the smoking ban?"
+    answer = engine.ask(question)
+    assert (answer.quotes[0].speaker, answer.quotes[0].mode) == ("Tom Gale", "direct")
+    _verbatim(engine, answer)
+    engine.params = replace(engine.params, role_leads=False)
+    assert engine.ask(question).quotes[0].speaker != "Tom Gale"
+
+
+def test_only_an_office_holder_near_the_top_is_brought_up_and_only_for_one_person():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from retrieval.features import FEATURES, QUESTION_FEATURES, CandidateSet
+    from retrieval.query import parse_question
+    from retrieval.ranker import Linear, Params, decide
+
+    # The ranker orders the three candidates by "dense": 0, 1, 2.
+    ranker = Linear(("dense",), (0.0,), (1.0,), (1.0,), 0.0)
+    params = Params(ranker=ranker, abstainer=Linear((), (), (), (), 0.0), answer_at=0.0)
+
+    def first(question: str, holds: list[float], **changes) -> int:
+        features = np.zeros((3, len(FEATURES)))
+        features[:, FEATURES.index("dense")] = [0.9, 0.8, 0.7]
+        features[:, FEATURES.index("role")] = holds
+        cs = CandidateSet(question, parse_question(question), np.arange(3), features, np.zeros(len(QUESTION_FEATURES)), np.zeros(3, dtype=bool))
+        return int(decide(cs, replace(params, **changes)).order[0])
+
+    one = "What did the shadow health secretary say about the ban?"
+    assert first(one, [0.0, 1.0, 0.0]) == 1  # second, introduced with every word of the office: leads
+    assert first(one, [0.0, 0.0, 1.0]) == 0  # third: too far down to be brought up
+    assert first(one, [0.0, 0.5, 0.0]) == 0  # some of the office's words only
+    assert first(one, [0.0, 1.0, 0.0], role_leads=False) == 0
+    assert first("What have shadow ministers said about the ban?", [0.0, 1.0, 0.0]) == 0  # a group, not one person
 
 
 def _counts_as_asked(engine, question: str) -> dict[str | None, bool]:
