@@ -440,8 +440,15 @@ def reshuffled(
     """The mean figures over `splits` seeded random splits of the documents. `--select` chooses on the balanced
     split and a few seeded ones, so their figures flatter its choice; on other splits of the same questions the
     flattery is gone from the split, though not from the questions."""
-    runs = [cross_validate(records, gens, folds, kept, abstain_kept, base, shuffle=seed).reports for seed in range(1, splits + 1)]
-    return {name: {k: round(float(np.mean([getattr(run[name], k) for run in runs])), 3) for k in _SUMMARY_KEYS} for name in runs[0]}
+    return summary(_mean_reports([cross_validate(records, gens, folds, kept, abstain_kept, base, shuffle=seed) for seed in range(1, splits + 1)]))
+
+
+def _mean_reports(runs: list[CrossValidation]) -> dict[str, EvalReport]:
+    """Per question set, the summary figures' means over cross-validations of the same questions."""
+    return {
+        name: replace(report, misses=[], by_kind={}, **{k: float(np.mean([getattr(run.reports[name], k) for run in runs])) for k in _SUMMARY_KEYS})
+        for name, report in runs[0].reports.items()
+    }
 
 
 # Splits `--select` judges on beyond the balanced one, seeded apart from `--reshuffle`'s (1, 2, ...), which then
@@ -457,11 +464,7 @@ def cross_validate_splits(records: list[Record], gens: dict[str, Generation], *a
     runs = [cross_validate(records, gens, *args, shuffle=None if i == 0 else _SELECTION_SEEDS + i, **kwargs) for i in range(max(1, splits))]
     if len(runs) == 1:
         return runs[0]
-    reports = {
-        name: replace(report, misses=[], by_kind={}, **{k: float(np.mean([getattr(run.reports[name], k) for run in runs])) for k in _SUMMARY_KEYS})
-        for name, report in runs[0].reports.items()
-    }
-    return CrossValidation(reports, runs[0].folds, np.concatenate([run.shares for run in runs]), tuple(g for run in runs for g in run.groups))
+    return CrossValidation(_mean_reports(runs), runs[0].folds, np.concatenate([run.shares for run in runs]), tuple(g for run in runs for g in run.groups))
 
 
 def choose_speaker_filter(
