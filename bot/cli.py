@@ -271,6 +271,7 @@ def tune(
     reshuffle: int = typer.Option(0, "--reshuffle", min=0, help="With --cv: also the mean figures over N random splits of the documents (the balanced split, one --select chose on, flatters its choice)."),
     select: bool = typer.Option(False, "--select", help="Depart from the defaults (speaker filter all, the default rules, every ranking feature) only where cross-validation clearly favours it: a gain beyond one standard error, paired by document."),
     select_splits: int = typer.Option(3, "--select-splits", min=1, help="With --select: judge each choice on the mean over this many splits of the documents (the balanced one, then seeded random ones apart from --reshuffle's)."),
+    features: Optional[str] = typer.Option(None, "--features", help="Comma-separated ranking features to fit instead of every one; with --select, only the speaker filter and rules are then chosen."),
     check: list[str] = typer.Option([], "--check", help="QUESTIONS.jsonl=CORPUS_DIR: report the fitted parameters' figures on it."),
     cache: Path = typer.Option(Path(".policybot/tune-cache"), "--cache", help="Candidate features, reused while the index and code are unchanged."),
     index_root: Path = typer.Option(Path(".policybot/tune-index"), "--index-root", help="One index per corpus under this directory."),
@@ -289,21 +290,24 @@ def tune(
     settings = _settings(None, None)
     say = lambda message: typer.echo(message, err=True)  # noqa: E731
     question_sets = [t.QuestionSet.parse(s) for s in sets]
+    chosen = t.ranking_features(features) if features is not None else None
     embedder = Embedder(settings.model)
     base = t.blank_params()
     records, gens = t.open_sets(question_sets, embedder, index_root, cache, base)
     say(f"{len(records)} questions from {len(question_sets)} set(s); {sum(r.labels.any() for r in records)} with their answer among the candidates")
-    kept, abstain_kept = t.FEATURES, t.QUESTION_FEATURES
+    kept, abstain_kept = chosen or t.FEATURES, t.QUESTION_FEATURES
     if select:
-        base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say, splits=select_splits)
-        base = t.choose_rules(records, gens, base, max(cv, 5), log_step=say, splits=select_splits)
-        kept, abstain_kept = t.select_features(records, gens, base, max(cv, 5), log_step=say, splits=select_splits)
+        base = t.choose_speaker_filter(records, gens, base, max(cv, 5), log_step=say, splits=select_splits, kept=kept)
+        base = t.choose_rules(records, gens, base, max(cv, 5), log_step=say, splits=select_splits, kept=kept)
+        if chosen is None:
+            kept, abstain_kept = t.select_features(records, gens, base, max(cv, 5), log_step=say, splits=select_splits)
         rules = [r for r in t.RULES if getattr(base, r)]
         say(f"speaker filter: {base.speaker_filter}; rules kept: {', '.join(rules) or 'none'}; features kept: {', '.join(kept)}; "
             f"abstainer features kept: {', '.join(abstain_kept)}")
     result = {}
     notes = {"fitted_on": {q.name: sum(1 for r in records if r.set_name == q.name) for q in question_sets},
-             "command": "policybot tune " + " ".join(f"--set {s}" for s in sets) + (f" --select --select-splits {select_splits}" if select else ""),
+             "command": "policybot tune " + " ".join(f"--set {s}" for s in sets) + (f" --select --select-splits {select_splits}" if select else "")
+             + (f" --features {','.join(chosen)}" if chosen else ""),
              "features_version": t.CODE_VERSION}
     if cv:
         validation = t.cross_validate(records, gens, cv, kept, abstain_kept, base)

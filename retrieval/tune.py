@@ -61,6 +61,17 @@ class QuestionSet:
         return cls(Path(questions), Path(corpus))
 
 
+def ranking_features(text: str) -> tuple[str, ...]:
+    """`--features a,b,c`: the ranking features to fit, in FEATURES order."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise TuneError(f"--features: unknown {', '.join(unknown)}; the ranking features are {', '.join(FEATURES)}")
+    if not names:
+        raise TuneError("--features: name at least one ranking feature")
+    return tuple(f for f in FEATURES if f in names)
+
+
 @dataclass
 class Record:
     """One question, its candidates and which of them hit its gold (or an `also` span)."""
@@ -468,17 +479,18 @@ def cross_validate_splits(records: list[Record], gens: dict[str, Generation], *a
 
 
 def choose_speaker_filter(
-    records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None, splits: int = 1
+    records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None, splits: int = 1,
+    kept: tuple[str, ...] = FEATURES,
 ) -> Params:
     """How a named person's question treats other speakers' passages (see Params.speaker_filter): `base`'s
     mode, unless another one is clearly better in cross-validation (see `clearly_better`)."""
-    current = cross_validate_splits(records, gens, folds, base=base, splits=splits)
+    current = cross_validate_splits(records, gens, folds, kept, base=base, splits=splits)
     _log_choice(log_step, f"speaker filter {base.speaker_filter}", current)
     chosen = base
     for mode in ("all", "first", "none"):
         if mode == base.speaker_filter:
             continue
-        trial = cross_validate_splits(records, gens, folds, base=replace(base, speaker_filter=mode), splits=splits)
+        trial = cross_validate_splits(records, gens, folds, kept, base=replace(base, speaker_filter=mode), splits=splits)
         _log_choice(log_step, f"speaker filter {mode}", trial)
         if clearly_better(trial, current):
             chosen, current = replace(base, speaker_filter=mode), trial
@@ -489,17 +501,18 @@ RULES = ("question_hands_over", "role_leads", "unknown_name_abstains", "date_lea
 
 
 def choose_rules(
-    records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None, splits: int = 1
+    records: list[Record], gens: dict[str, Generation], base: Params, folds: int = 5, log_step=lambda m: None, splits: int = 1,
+    kept: tuple[str, ...] = FEATURES,
 ) -> Params:
     """Each rule over the ranking as `base` has it (on or off), unless turning it the other way is clearly
     better in cross-validation (see `clearly_better`). A rule that ties keeps its default: the defaults
     handle cases the training questions do not hold (an interviewer's question in the text, a full name
     the corpus never mentions), and the rules' own tests show those cases."""
     chosen = base
-    current = cross_validate_splits(records, gens, folds, base=chosen, splits=splits)
+    current = cross_validate_splits(records, gens, folds, kept, base=chosen, splits=splits)
     for rule in RULES:
         toggled = replace(chosen, **{rule: not getattr(chosen, rule)})
-        trial = cross_validate_splits(records, gens, folds, base=toggled, splits=splits)
+        trial = cross_validate_splits(records, gens, folds, kept, base=toggled, splits=splits)
         _log_choice(log_step, f"rule {rule} {'on' if getattr(toggled, rule) else 'off'}", trial, current)
         if clearly_better(trial, current):
             chosen, current = toggled, trial

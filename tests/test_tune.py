@@ -188,6 +188,35 @@ def test_tune_select_keeps_a_subset_of_ranking_features_and_every_abstention_fea
     assert "--select --select-splits 3" in fitted["notes"]["command"]  # three splits unless told otherwise
 
 
+def test_tune_fits_the_named_features_and_select_then_chooses_only_filter_and_rules(tmp_path):
+    questions, corpus = write_set(tmp_path)
+    params = tmp_path / "named.json"
+    # Named out of order: the file keeps the features' own order, and records the command that made it.
+    result = tune(tmp_path, questions, corpus, params, "--select", "--features", "speaker, dense,window1")
+    assert result.returncode == 0, result.stderr
+    assert "rule role_leads" in result.stderr and "ranker without" not in result.stderr  # no elimination
+    fitted = json.loads(params.read_text())
+    assert fitted["ranker"]["features"] == ["dense", "window1", "speaker"]
+    assert fitted["notes"]["command"].endswith("--select --select-splits 3 --features dense,window1,speaker")
+
+    index = tmp_path / "index"
+    answered = run("ask", "--json", "--corpus", str(corpus), "--index", str(index), "What did Priya Lal say about opening libraries on Sundays?",
+                   env_extra={"POLICYBOT_PARAMS": str(params)})
+    assert answered.returncode == 0, answered.stderr
+    assert "Sunday afternoons" in json.loads(answered.stdout)["quotes"][0]["text"]
+
+
+def test_an_unknown_feature_name_is_refused_before_any_work(tmp_path):
+    questions, corpus = write_set(tmp_path)
+    params = tmp_path / "never.json"
+    result = tune(tmp_path, questions, corpus, params, "--features", "dense,closeness")
+    assert result.returncode == 2
+    assert "unknown closeness" in result.stderr and "window3" in result.stderr  # names the bad one and the choices
+    assert not params.exists() and not (tmp_path / "tune-index").exists()
+    empty = tune(tmp_path, questions, corpus, params, "--features", " , ")
+    assert empty.returncode == 2 and "at least one" in empty.stderr
+
+
 def test_choices_judged_on_several_splits_pair_each_documents_differences_over_all_of_them(tmp_path, embedder):
     from retrieval import tune as t
 
@@ -219,7 +248,7 @@ def test_the_abstainer_sees_how_much_closer_a_match_the_speaker_filter_passed_by
     per_question = np.zeros(len(QUESTION_FEATURES))
     per_question[QUESTION_FEATURES.index("max_dense")] = 0.7
     question = "What did Hale say about tax?"
-    cs = CandidateSet(question, parse_question(question), np.array([0, 1]), features, per_question, np.array([True, False]))
+    cs = CandidateSet(question, parse_question(question), np.array([0, 1]), features, per_question, np.array([True, False]), np.zeros(2, dtype=bool))
     gap = QUESTION_FEATURES.index("top_dense_gap")
 
     filtered = decide(cs, replace(load(), speaker_filter="all"))
