@@ -144,7 +144,7 @@ def decide(cs: CandidateSet, params: Params) -> Decision:
         # Before interviewers are left out: an interviewer's question is what hands its place over.
         order = _answers_for_questions(cs, order)
     order = order[eligible(cs, params)[order]] if len(order) else order
-    if params.date_leads and cs.dated is not None and cs.dated[order].any():
+    if params.date_leads and cs.dated[order].any():
         # Three training questions name a date, too few to fit a weight on; a user who names one means it.
         order = np.r_[order[cs.dated[order]], order[~cs.dated[order]]]
     if params.speaker_filter != "none" and cs.parsed.speaker_key:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 
 from .conftest import DISCIPLINE
@@ -225,8 +228,18 @@ def test_a_run_of_rhetorical_questions_hands_its_place_to_the_answer_after_the_r
     engine = _one_document_engine(make_engine, tmp_path, "2013-06-04-roe-rivers.txt", QUESTIONS_SPEECH)
     gen = engine.generation
     cs = candidates(gen, engine.embedder, "Did Jane Roe think the country was doing all it could to keep its rivers clean?")
-    order = decide(cs, engine.params).order
-    assert gen.passages[cs.rows[order[0]]].text.startswith("I have read the inspectors' reports")
+
+    def ranked(params):
+        return [gen.passages[cs.rows[i]].text for i in decide(cs, params).order]
+
+    answer = next(t for t in ranked(engine.params) if t.startswith("I have read the inspectors' reports"))
+    without = ranked(replace(engine.params, question_hands_over=False))
+    first_question = next(i for i, t in enumerate(without) if t.startswith("Can we"))
+    # The fitted ranking alone puts the run's first question above its answer; the rule gives the answer that
+    # place, past the second question, and neither question is offered as an answer.
+    assert without.index(answer) > first_question
+    with_rule = ranked(engine.params)
+    assert with_rule.index(answer) == first_question and not any(t.startswith("Can we") for t in with_rule)
 
 
 STARTING_AGE_ROW = """Row over school starting age grows
@@ -327,8 +340,6 @@ The plans were attacked by shadow health secretary Tom Gale.
 def test_asked_by_an_office_its_holders_own_words_come_before_the_narration_about_them(make_engine, tmp_path):
     # The narration names the office and the reaction, so the fitted ranking puts it first; the holder's own
     # words, second, lead (Params.role_leads).
-    from dataclasses import replace
-
     engine = _one_document_engine(make_engine, tmp_path, "2005-03-07-smoking.txt", SMOKING_BAN)
     question = "How did the shadow health secretary react to the smoking ban?"
     answer = engine.ask(question)
@@ -339,8 +350,6 @@ def test_asked_by_an_office_its_holders_own_words_come_before_the_narration_abou
 
 
 def test_only_an_office_holder_near_the_top_is_brought_up_and_only_for_one_person():
-    from dataclasses import replace
-
     import numpy as np
 
     from retrieval.features import FEATURES, QUESTION_FEATURES, CandidateSet
@@ -355,7 +364,7 @@ def test_only_an_office_holder_near_the_top_is_brought_up_and_only_for_one_perso
         features = np.zeros((3, len(FEATURES)))
         features[:, FEATURES.index("dense")] = [0.9, 0.8, 0.7]
         features[:, FEATURES.index("role")] = holds
-        cs = CandidateSet(question, parse_question(question), np.arange(3), features, np.zeros(len(QUESTION_FEATURES)), np.zeros(3, dtype=bool))
+        cs = CandidateSet(question, parse_question(question), np.arange(3), features, np.zeros(len(QUESTION_FEATURES)), np.zeros(3, dtype=bool), np.zeros(3, dtype=bool))
         return int(decide(cs, replace(params, **changes)).order[0])
 
     one = "What did the shadow health secretary say about the ban?"
@@ -419,6 +428,24 @@ def test_a_transcripts_paragraph_is_weighed_apart_from_a_news_reports(engine):
     assert any(seed) and not all(seed)
     for i, from_seed in enumerate(seed):
         assert spoken[i] == (0.0 if from_seed else paragraph[i])
+
+
+def test_what_a_speaker_will_or_must_do_is_marked_in_a_speech_and_never_in_a_news_report(engine):
+    # In a speech, "this will be a strong partnership" states a policy; a report's narration also says what someone
+    # "will" do, so the feature ("modal_transcript") marks transcripts only.
+    from retrieval.features import FEATURES, candidates
+
+    gen = engine.generation
+    cs = candidates(gen, engine.embedder, "Will there be a partnership with Iraq, and will there be disciplinary action?")
+    marked = dict(zip((int(r) for r in cs.rows), cs.features[:, FEATURES.index("modal_transcript")]))
+    from_seed = {r for r in marked if gen.passages[r].source.startswith("000_")}
+    report_wills = [r for r in from_seed if re.search(r"\bwill\b", gen.passages[r].text)]
+    assert report_wills and not any(marked[r] for r in from_seed)
+    partnership = [r for r in marked if "This will be a strong and enduring partnership" in gen.passages[r].text]
+    assert partnership and all(marked[r] == 1.0 for r in partnership)
+    speech_plain = [r for r in marked if r not in from_seed and not marked[r]]
+    assert speech_plain, "a speech passage that states nothing to be done stays unmarked"
+    assert not any(re.search(r"\b(will|must|shall|cannot)\b", gen.passages[r].text, re.I) for r in speech_plain)
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13: the hand-set swap of a report for the speaker's own words was removed "
