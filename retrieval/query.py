@@ -245,6 +245,13 @@ _SPEECH_QUESTION_VERBS = frozenset(_VERBS.split("|")) | frozenset(
 )
 
 
+# People a question may ask about as a group, named by what its members are ("opposition MPs", "Tory peers").
+_GROUP_NOUNS = frozenset(
+    "mps meps msps ams mlas peers ministers backbenchers councillors officials critics campaigners senators "
+    "congressmen lawmakers legislators rebels activists delegates".split()
+)
+
+
 def _from_subject(text: str, known_surnames, persons, first_names: dict[str, frozenset[str]]) -> ParsedQuestion | None:
     """The asked speaker, or the described one, from the parse: the subject of the question's main verb.
 
@@ -266,6 +273,10 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
     name = " ".join(words)
     if name not in text:
         name = text[subject.text_span[0] : subject.text_span[1]]
+    if len(words) > 1 and words[-1].lower() in _GROUP_NOUNS:
+        # "What did Labour MPs say": members of a group, each introduced as one ("Labour MP Ann Roe"); the body
+        # "MPs" (a committee's report: "the MPs found") is not who was asked.
+        return ParsedQuestion(text, None, None, None, " ".join(subject.words + subject.of))
     surname, first = name_key(name)
     titled_only = all(w.lower().strip(".") in _ROLE_WORDS for w in words)
     lower_case = text == text.lower()

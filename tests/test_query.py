@@ -313,3 +313,18 @@ def test_a_fronted_object_is_not_the_subject_of_the_question():
     parsed = ask("How many more ships did the prime minister promise the sailors he would order?")
     assert (parsed.speaker_key, parsed.role) == (None, "prime minister")
     assert ask("How many more ships did Holloway promise the sailors he would order?").speaker_key == "holloway"
+
+
+def test_a_qualified_group_is_described_not_the_body_of_its_plain_name():
+    # "MPs" speaks as a body in reports ("the MPs found"); "Labour MPs" are its members introduced as such.
+    known = frozenset({"mps", "roe"})
+    people = frozenset({"roe"})
+    for question, role in [
+        ("What did Labour MPs say about tuition fees?", "Labour MPs"),
+        ("What have opposition MPs said about ID cards?", "opposition MPs"),
+        ("what did tory peers say about the lords reform", "tory peers"),
+    ]:
+        parsed = parse_question(question, known, people)
+        assert (parsed.speaker, parsed.role) == (None, role), question
+        assert not describes_one_person(parsed)
+    assert parse_question("What did MPs say about the report?", known, people).speaker_key == "mps"

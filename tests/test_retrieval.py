@@ -415,6 +415,28 @@ def test_an_asked_office_is_not_the_shadow_office_nor_a_spokesman_for_its_holder
     assert fits("What did the prime minister's spokesman say about the Budget?")["prime minister official spokesman"] is True
 
 
+FEES_REPORT = """Fees rise splits parties
+
+MPs on the education committee said the loans scheme had been badly run. The MPs found that forms went missing for months.
+
+Labour MP Ann Roe said: "Higher tuition fees will put poorer students off university for good."
+
+Conservative MP Sam Poe said: "Tuition fees are a fair price for a degree that pays for itself."
+
+Ministers have said the plans will go ahead in the autumn.
+"""
+
+
+def test_asked_about_a_partys_members_the_answer_is_a_member_not_the_body_of_the_same_plain_name(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2005-01-10-fees.txt", FEES_REPORT)
+    speakers = {p.speaker for p in engine.generation.passages}
+    assert "MPs" in speakers  # the committee's report, credited to the body
+    answer = engine.ask("What did Labour MPs say about tuition fees?")
+    assert not answer.abstained
+    assert answer.quotes[0].speaker == "Ann Roe"
+    _verbatim(engine, answer)
+
+
 def test_a_transcripts_paragraph_is_weighed_apart_from_a_news_reports(engine):
     # The seed is a news report; the presidents' remarks are transcripts. Their paragraphs' similarity is a
     # feature of its own ("paragraph_transcript"), so the fitted weights can tell a speech from a report.
