@@ -37,7 +37,8 @@ SPEECH_FORMS = frozenset(
     concluded describe describes described dismiss dismissed reject rejected promise promises promised
     vow vows vowed confess confesses confessed pledge pledged pledges defend defended defends criticise
     criticises criticised criticize criticized attack attacked welcome welcomed welcomes questioned queried
-    wondered brand brands branded label labels labelled labeled dub dubs dubbed""".split()
+    wondered brand brands branded label labels labelled labeled dub dubs dubbed berate berates berated rebuke
+    rebukes rebuked scold scolds scolded""".split()
 )
 # Thinking, finding and questioning are reported speech only with a clause after them ("she believed the
 # majority wanted...", "he questioned how police would cope"), never alone ("he believed in it", "the police
@@ -52,7 +53,8 @@ _WEAK_FORMS = frozenset(
     pledge pledged pledges criticise criticised criticize criticized attack attacked welcome welcomed
     welcomes describe described deny denies denied confess confesses confessed predict predicts predicted
     reveal reveals revealed confirm confirms confirmed announce announces announced accuse accuses accused
-    hint hints hinted brand brands branded label labels labelled labeled dub dubs dubbed""".split()
+    hint hints hinted brand brands branded label labels labelled labeled dub dubs dubbed berate berates berated
+    rebuke rebukes rebuked scold scolds scolded""".split()
 )
 _SUBJECT_DEPS = frozenset({"nsubj"})
 _NP_LEFT_DEPS = frozenset({"det", "compound", "amod", "nmod", "poss", "case", "nummod", "flat", "punct"})

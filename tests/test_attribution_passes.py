@@ -122,6 +122,17 @@ def test_branding_or_labelling_something_is_saying_it():
     assert who(rows, "load of nonsense") == Attribution("Sam Ode", "reported")
 
 
+def test_berating_or_rebuking_someone_is_saying_it_but_a_rebuke_is_not_a_speaker():
+    rows = read(
+        "Press secretary Ann Roe berated a reporter last week for suggesting that the inspectors had made mistakes.\n\n"
+        "Councillor Tom Reed rebuked the contractors for the delays.\n\n"
+        "The report was a stinging rebuke for the council."
+    )
+    assert who(rows, "inspectors had made mistakes") == Attribution("Ann Roe", "reported")
+    assert who(rows, "for the delays") == Attribution("Tom Reed", "reported")
+    assert who(rows, "stinging rebuke").mode == "none"
+
+
 def test_a_closing_report_names_the_speaker_of_the_whole_sentence():
     rows = read(
         "Later, Downing Street spokesman Tom Reed asked people to take the minister's words as a whole.\n\n"

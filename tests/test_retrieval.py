@@ -43,6 +43,15 @@ def test_speaker_question_over_transcripts_returns_that_presidents_words(engine)
     assert "Iraq" in answer.quotes[0].text
 
 
+def test_someone_the_article_reports_berating_a_reporter_is_quoted_for_it(engine):
+    # The seed's only sentence about the press secretary reports her scolding a reporter: that is her statement.
+    answer = engine.ask("What did Karoline Leavitt say about ICE agents?")
+    assert not answer.abstained
+    assert answer.quotes[0].speaker == "Karoline Leavitt" and answer.quotes[0].mode == "reported"
+    assert "berated a reporter" in answer.quotes[0].text
+    _verbatim(engine, answer)
+
+
 def test_absent_topic_abstains(engine):
     answer = engine.ask("What is the boiling point of tin?")
     assert answer.abstained and answer.quotes == []
