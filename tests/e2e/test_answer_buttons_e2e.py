@@ -338,7 +338,7 @@ def test_autocomplete_suggests_the_corpus_speakers(run_bot):
         payload = fake.autocomplete("timeline", {"speaker": ""}, "speaker")
         await fake.dispatch("INTERACTION_CREATE", payload)
         names = [c["name"] for c in (await callback(fake, payload)).body["data"]["choices"]]
-        assert set(names) == {"JD Vance", "Joe Quimby", "Ada Stone"}  # people only, not the outlet
+        assert set(names) == {"JD Vance", "Karoline Leavitt", "Joe Quimby", "Ada Stone"}  # people only, not the outlet
 
         payload = fake.autocomplete("ask", {"question": "what did sto"}, "question")
         await fake.dispatch("INTERACTION_CREATE", payload)
