@@ -40,6 +40,7 @@ from .query import (
 FEATURES: tuple[str, ...] = (
     "dense",  # the passage's cosine similarity to the question (asked speaker's name and the occasion removed)
     "dense_gap",  # dense minus the best dense among this question's candidates
+    "speech_gap",  # in a transcript, dense minus the best dense of any passage of the same transcript (0 in news)
     "window1",  # the question against the passage with its same-document neighbours, one each side
     "window3",  # ... three each side: roughly a 1,000-character chunk around the passage
     "paragraph",  # ... its whole paragraph
@@ -327,7 +328,12 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     c = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
     n = len(gen.passages)
 
-    dense = gen.embeddings[c] @ core_vector
+    similarity = gen.embeddings @ core_vector
+    dense = similarity[c]
+    # Inside one speech every passage is the same speaker on the occasion's subject, so how far a passage
+    # stands from the speech's own best match tells the answer from the story around it better than its
+    # distance from the best of every document does.
+    best_in_document = np.maximum.reduceat(similarity, built.document_starts) if n else np.zeros(0)
     best_lexical = float(lexical_scores.max()) if len(lexical_scores) else 0.0
     lexical = lexical_scores[c] / best_lexical if best_lexical > 0 else np.zeros(len(c))
     coverage = _coverage(term_scores, c, built)
@@ -342,6 +348,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     columns = {
         "dense": dense,
         "dense_gap": dense - (dense.max() if len(dense) else 0.0),
+        "speech_gap": (dense - best_in_document[gen.source_ids[c]]) * built.transcript[c],
         "window1": built.window1[c] @ query_vector,
         "window3": built.window3[c] @ query_vector,
         "paragraph": paragraph,

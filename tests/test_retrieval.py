@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from .conftest import DISCIPLINE
@@ -459,6 +460,31 @@ def test_a_transcripts_paragraph_is_weighed_apart_from_a_news_reports(engine):
     assert any(seed) and not all(seed)
     for i, from_seed in enumerate(seed):
         assert spoken[i] == (0.0 if from_seed else paragraph[i])
+
+
+def test_a_speech_passage_is_measured_against_the_best_match_in_its_own_speech(engine):
+    # Inside one speech every passage is the same speaker on the same occasion, so "speech_gap" measures a
+    # passage against the best match in its own transcript; a news report's passages get none.
+    from retrieval.features import FEATURES, candidates
+
+    gen = engine.generation
+    cs = candidates(gen, engine.embedder, "What was said about troops coming home from Iraq?")
+    dense = cs.features[:, FEATURES.index("dense")]
+    gap = cs.features[:, FEATURES.index("speech_gap")]
+    sources = [gen.passages[row].source for row in cs.rows]
+    assert any(s.startswith("000_") for s in sources)
+    assert all(g == 0.0 for s, g in zip(sources, gap) if s.startswith("000_"))
+    assert (gap <= 1e-6).all()
+    best = int(np.argmax(np.where([s.startswith("000_") for s in sources], -np.inf, dense)))
+    assert abs(gap[best]) < 1e-6, "the best-matching speech passage of all is the best in its own speech"
+    same = [i for i, s in enumerate(sources) if s == sources[best] and i != best]
+    assert same, "the same speech offers other candidates"
+    for i in same:
+        assert gap[i] == pytest.approx(dense[i] - dense[best], abs=1e-5)
+    others = {s for s in sources if not s.startswith("000_") and s != sources[best]}
+    assert any(max(gap[i] for i, s in enumerate(sources) if s == o) == pytest.approx(0.0, abs=1e-6) and
+               max(dense[i] for i, s in enumerate(sources) if s == o) < dense[best] for o in others), (
+        "another speech's own best match stands at zero although the overall best is elsewhere")
 
 
 def test_what_a_speaker_will_or_must_do_is_marked_in_a_speech_and_never_in_a_news_report(engine):
