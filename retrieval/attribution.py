@@ -286,6 +286,12 @@ _ROLE_APPOSITION = re.compile(r",[ \t]+(?:the|a|an)[ \t]+([^,.;:!?\"“”()\n]{
 _GENDERED_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 _MALE_TITLES = frozenset("mr sir lord king prince duke baron".split())
 _GENDERED_RE = re.compile(r"\b(Mr|Mr\.|Mrs|Mrs\.|Ms|Ms\.|Miss|Sir|Lord|Lady|Baroness|Dame|Baron)[ \t]+(?:[A-Z][\w'’\-]+[ \t]+)?([A-Z][\w'’\-]+)")
+# "Ann Kell, who lost her son that day, ...": the clause about a person just named says which they are.
+# "Her" only as a possessive ("her son"), not as an object ("who beat her in 2001": another woman).
+_WHO_CLAUSE_RE = re.compile(
+    r",[ \t]+who(?:se)?\b[^.;:!?,\"“”]{0,60}?\b(his|herself|himself|her(?=[ \t]+(?!(?:at|in|on|to|for|with|and|as|"
+    r"from|by|into|about|again|before|after|that|last|yesterday|today|once|twice)\b)[a-z]))\b"
+)
 
 
 def _office_words(text: str, lo: int, hi: int) -> list[str]:
@@ -372,6 +378,8 @@ class _People:
         self.forms: dict[str, list[tuple[str, ...]]] = {}
         self.roles: list[tuple[str, str]] = []  # (role phrase lowercased, canonical)
         self.genders: dict[str, str] = {}
+        # Weaker than a title: "Mr Hale, who backed her bid," is still a man.
+        self.clause_genders: dict[str, str] = {}
         self.mentions: list[tuple[int, list[str]]] = []  # (offset, name) of each person named
         self.acronyms = _acronyms(text, start, end)
         for m in _GENDERED_RE.finditer(text, start, end):
@@ -389,6 +397,10 @@ class _People:
                 continue
             self.add(name)
             self.mentions.append((m.start(), name))
+            told = _WHO_CLAUSE_RE.match(text, m.end(), end) if len(name) >= 2 else None
+            if told:
+                key, g = name[-1].lower(), "f" if told.group(1).lower().startswith("her") else "m"
+                self.clause_genders[key] = g if self.clause_genders.get(key, g) == g else "?"
             lower_roles: list[str] = []
             ms = m.start()
             if ms > start and text[ms - 1] in " \t":
@@ -415,14 +427,15 @@ class _People:
         return " ".join(self.acronyms.get(w, w) for w in phrase.split())
 
     def gender(self, name: str) -> str | None:
-        """"m" or "f" when the article gives it with an honorific ("Mr Hale", "Ms Hale"), else None."""
+        """"m" or "f" when the article gives it with an honorific ("Mr Hale", "Ms Hale") or, failing that, in a
+        clause about the person ("Ann Kell, who lost her son"), else None."""
         if not name.split():
             return None
         first = name.split()[0].lower().rstrip(".")
         if first in _GENDERED_TITLES:
             return _GENDERED_TITLES[first]
         last = name.split()[-1].lower()
-        return _NOUN_GENDER.get(last) or self.genders.get(last)
+        return _NOUN_GENDER.get(last) or self.genders.get(last) or self.clause_genders.get(last)
 
     def add(self, name: list[str]) -> None:
         form = tuple(name)
@@ -447,7 +460,20 @@ class _People:
                 for form in forms:
                     if len(form) > len(name) and want <= {t.lower() for t in form} and (best is None or len(form) > len(best)):
                         best = form
+        if len(name) == 1 and (best is None or len(best) == 1):
+            best = self._by_first_name(name[0]) or best
         return " ".join(best if best is not None else name)
+
+    def _by_first_name(self, word: str) -> tuple[str, ...] | None:
+        """"Alan said" after "Just ask Alan Aleman": a single word that is nobody's surname here is the first name
+        of the one person named in full with it, if exactly one is."""
+        found = {
+            form
+            for forms in self.forms.values()
+            for form in forms
+            if len(form) >= 2 and [t for t in form if t.lower().rstrip(".") not in _HONORIFICS][:1] == [word]
+        }
+        return found.pop() if len(found) == 1 else None
 
     def by_initials(self, initials: str) -> str | None:
         """The one person whose full name has these initials ("JR" -> "Jane Roe"), if exactly one has."""
@@ -552,6 +578,8 @@ class _Ref:
 
 
 _ANYONE = frozenset("any every each no".split())
+# "Many might think ...", "Some said ...", "One of the men, Sam Poe, said": a share of people, not one speaker.
+_QUANTIFIERS = frozenset("many some others most few several both all one none".split())
 
 
 def _np_ref(toks: list[str]) -> _Ref | None:
@@ -562,6 +590,8 @@ def _np_ref(toks: list[str]) -> _Ref | None:
         return _Ref("pron", toks[0].lower(), True)
     if toks[0].lower() in _ANYONE:
         return None  # "as any American ... will tell you": anyone, so no one
+    if len(toks) == 1 and toks[0].lower() in _QUANTIFIERS:
+        return None  # an appositive may still name the one meant ("One of the men, Sam Poe, said")
     toks = [t[:-1] if t.endswith(".") and len(t) > 2 and t[:-1].lower() not in _HONORIFICS else t for t in toks]
     head = toks[-1]
     if head in _CAP_GROUPS:
@@ -851,7 +881,10 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
         if body and all(w[:1].isupper() or w in _CONNECT or w == "and" for w in body):
             ref = _Ref("desc", " ".join([ref.value, "of"] + body), False)  # "the Association of Directors of Social Services"
     for appositive in phrase.appositives:
-        other = _np_ref(list(appositive))
+        words_of = list(appositive)
+        while len(words_of) > 1 and words_of[-1].isdigit():
+            words_of.pop()  # "David Redvers, 34,": the age the report gives after a name
+        other = _np_ref(words_of)
         if other is None:
             continue
         if other.kind == "name" and (ref is None or ref.kind in ("role", "desc")):
@@ -885,9 +918,27 @@ def _explicit_ref(parsed: Parsed | None, masked: str, people: "_People") -> _Ref
             return ref
     if parsed is not None and parsed.passive and _ACCORDING_RE.search(masked) is None:
         return None  # "Officers seized the ballots ..., the inquiry was told": told by whom, the sentence does not say
+    if parsed is not None and parsed.said_as_thing and not parsed.speech_verb and _ACCORDING_RE.search(masked) is None:
+        return None  # "I agree with what Mr Poe said": the words are the writer's, not Mr Poe's
     # the parser found no subject ("according to X", a verbless attribution): the rules' reading
     return _find_ref(masked)
 
+
+
+# "Kevin Roe was asked: "...": the quotation is what was put to the subject, not the subject's words.
+_ADDRESSED_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|got|get)\s+(?:\w+ly\s+)?(?:asked|told|questioned|challenged|pressed|reminded)\b")
+
+
+def _colon_speaker(subject: Phrase | None, people: "_People") -> _Ref | None:
+    """Pass 1b: a quotation that a colon introduces, after a clause about a person with no speech verb, is that
+    person's: 'He is prepared to go this far: "..."', 'Mr Reade was blunt: "..."'. Not a thing's ("The message
+    was clear: "...") nor a group's."""
+    if subject is None or subject.possessive or subject.coordinated:
+        return None
+    ref = _phrase_ref(subject, people)
+    if ref is None or not ref.person or ref.kind == "desc" or (ref.kind == "pron" and ref.value not in ("he", "she")):
+        return None
+    return ref
 
 
 def _antecedent(
@@ -909,7 +960,7 @@ def _antecedent(
         subject_is_person = candidate is not None
         if candidate is None and frac[j] < 0.5:
             phrase = parsed.subject(j)
-            if phrase is not None and not phrase.pronoun and not phrase.possessive:
+            if phrase is not None and not phrase.pronoun and not phrase.possessive and not phrase.coordinated:
                 ref = _phrase_ref(phrase, people)
                 if ref is not None and ref.person:
                     subject_is_person = True
@@ -1388,6 +1439,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
     opens = [False] * n  # the sentence starts with a quotation
     intro = [False] * n  # a quotation opens the sentence or is introduced by ":", "," or a verb
     link = [False] * n  # continues the quote of the previous sentence
+    colon = [0] * n  # where a colon introduces the sentence's first quotation ("He went this far: "..."), else 0
     refs: list[_Ref | None] = [None] * n
     pending: list[tuple[int, str, list[tuple[int, int]]]] = []  # sentences with words outside quotes
     carried = False
@@ -1424,6 +1476,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
                     b -= 1
                 if text[b] in ":,—–" or _VERB_END_RE.search(text, max(s, b - 14), b + 1):
                     intro[k] = True
+                    colon[k] = text[b] == ":" and b
                     break
             if pieces:
                 buf = []
@@ -1441,6 +1494,11 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
     parsed = _Parses(text_for_parse, sentences, pending)
     for k, masked, _pieces in pending:
         refs[k] = _explicit_ref(parsed.get(k), masked, people)
+    introduced = [k for k, masked, _pieces in pending if refs[k] is None and colon[k] and not _ADDRESSED_RE.search(masked)]
+    # The clause before the colon parsed alone: parsed whole, the quotation's own subject may be the sentence's.
+    clauses = parse([text_for_parse[sentences[k].start : colon[k]] for k in introduced], [[] for _ in introduced])
+    for k, clause in zip(introduced, clauses):
+        refs[k] = _colon_speaker(clause.subject, people)
     if labels is None:
         for k, ref in enumerate(refs):
             if ref is None or not ref.person or not (ref.kind == "desc" if k == 0 else _unheld_description(ref, people, sentences[k], text)):

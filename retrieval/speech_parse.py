@@ -70,6 +70,7 @@ class Phrase:
     of: tuple[str, ...] = ()  # "a spokesman for the Harbour Office" -> ("for", "the", "Harbour", "Office")
     possessive: bool = False  # "Riverton's Evening Post": a place's or person's something, not a person
     owner: int = 0  # how many of `words` name the possessor: 2 in "Riverton Watch's Ann Pryor"
+    coordinated: bool = False  # "Africa and climate change": more than one thing, so never a later "he" or "she"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Parsed:
     subject: Phrase | None  # the subject of the main verb: who a later "he" most likely means
     speech_verb: bool = False  # a speech verb outside quotes was found, with or without a subject
     passive: bool = False  # the sentence's own verb is a passive speech verb ("..., the inquiry was told"): no speaker
+    said_as_thing: bool = False  # a speech verb names what someone said as a thing ("with what Mr Poe said")
 
 
 @lru_cache(maxsize=1)
@@ -106,12 +108,14 @@ def _read(doc, quoted: list[tuple[int, int]]) -> Parsed:
     if any(_reported_to_a_body(tok) for tok in doc if tok.lower_ in SPEECH_FORMS and not _inside(tok.idx, quoted)):
         return Parsed(speaker=None, subject=_main_subject(doc), speech_verb=True, passive=True)
     reports = list(_reports(doc, quoted))
+    things = any(_said_as_a_thing(tok) for tok in doc if tok.lower_ in SPEECH_FORMS and not _inside(tok.idx, quoted))
     # A closing report names the speaker of the whole sentence: in "The minister had been saying X, the spokesman
     # said" the spokesman speaks. Not a pronoun there, which says less than a name before it, nor a report with
     # words of its own after it ("He continued: "..." Mr Reade said he would not respond").
     own = next(((verb, subj) for verb, subj in reports if _closing_report(verb, subj)), None)
     chosen = own or next(((verb, subj) for verb, subj in reports if subj is not None), None)
-    return Parsed(speaker=_phrase(chosen[1]) if chosen else None, subject=_main_subject(doc), speech_verb=bool(reports))
+    speaker = _phrase(chosen[1]) if chosen else next(filter(None, (_name_ending_opening_phrase(verb) for verb, _ in reports)), None)
+    return Parsed(speaker=speaker, subject=_main_subject(doc), speech_verb=bool(reports), said_as_thing=things)
 
 
 def _closing_report(verb, subject) -> bool:
@@ -140,7 +144,52 @@ def _reports(doc, quoted: list[tuple[int, int]]):
             continue  # "why she thinks...", "how he said it": an embedded question, not a report
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
             continue  # "it was said", "he is said to": no speaker
+        if _said_as_a_thing(tok):
+            continue
         yield tok, _subject_of(tok, quoted)
+
+
+def _said_as_a_thing(verb) -> bool:
+    """"I agree with what Mr Poe said", "the road that Mr Poe suggests": what someone said, named as a thing
+    the sentence is about; the sentence's own words are someone else's. Not "What he said was that ...",
+    whose clause is the sentence's subject."""
+    return verb.dep_ not in ("ROOT", "csubj") and any(c.dep_ == "dobj" and c.lower_ in ("what", "that", "which") for c in verb.children)
+
+
+# Titles that open a name: a run of capitalised words is cut where the last of them stands.
+_NAME_TITLES = frozenset("mr mrs ms miss dr sir lord lady baroness dame prof professor rev".split())
+
+
+def _name_ending_opening_phrase(verb) -> Phrase | None:
+    """"In a speech to the Foreign Policy Centre Mr Straw said", "Speaking in Harrogate Mr Kennedy said": without a
+    comma after the opening phrase, the parser reads the speaker's name as the end of that phrase's object and
+    leaves the verb without a subject. The name is then the capitalised words just before the verb: from the last
+    title among them ("Mr"), else the last two of three or more ("in London Tony Blair"), else the last one."""
+    if verb.dep_ != "ROOT" or any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return None
+    doc = verb.doc
+    i = verb.i - 1
+    while i >= 0 and doc[i].head.i == verb.i and doc[i].dep_ in ("aux", "neg", "advmod"):
+        i -= 1  # "Mr Straw has also said"
+    if i < 0 or not doc[i].text[:1].isupper() or doc[i].dep_ not in ("pobj", "compound", "appos", "dobj"):
+        return None
+    opening = next((c for c in verb.children if c.i < verb.i and c.dep_ in ("prep", "advcl", "csubj", "npadvmod") and c.right_edge.i == i), None)
+    if opening is None or opening.left_edge.i > 1:
+        return None  # only a phrase that opens the sentence ("But in a speech ..." included)
+    start = i
+    while start > opening.i + 1 and doc[start - 1].text[:1].isupper() and doc[start - 1].dep_ in ("compound", "pobj", "flat", "appos"):
+        start -= 1
+    run = list(doc[start : i + 1])
+    titles = [j for j, tok in enumerate(run) if tok.lower_.rstrip(".") in _NAME_TITLES]
+    if titles:
+        run = run[titles[-1] :]
+    elif len(run) >= 3:
+        run = run[-2:]
+    elif len(run) == 2:
+        run = run[-1:]
+    else:
+        return None  # a single word: the phrase's own object as likely as a name ("In Brussels said ...")
+    return Phrase(_words(run))
 
 
 def _reported_to_a_body(verb) -> bool:
@@ -243,7 +292,10 @@ def _phrase(head) -> Phrase:
     # a poss chain ("The Rural Alliance Party's council leader") is kept in `words`
     cases = [t for t in left if _possessive(t)]
     owner = len(_words([t for t in left if t.i < cases[-1].i])) if cases else 0
-    return Phrase(tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=bool(cases), owner=owner)
+    return Phrase(
+        tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=bool(cases), owner=owner,
+        coordinated=any(child.dep_ == "conj" for child in head.rights),
+    )
 
 
 def _possessive(tok) -> bool:

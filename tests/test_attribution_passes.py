@@ -490,3 +490,93 @@ def test_he_after_a_passive_sentence_is_its_agent_not_the_last_speaker():
         '"Every closure takes the heart out of a village," he said.'
     )
     assert who(rows, "heart out of a village") == Attribution("Tom Ashby", "direct")
+
+
+def test_a_name_the_parser_reads_into_an_opening_phrase_is_still_the_speaker():
+    # No comma after the opening phrase: the parser takes "Mr Hale" for the end of its object.
+    rows = read(
+        "Transport Secretary Tom Hale and his shadow, Ann Kell, clashed over the rail plan.\n\n"
+        'Ms Kell said: "We have fought a fair campaign, and I think he will regret what Tom Hale said."\n\n'
+        'In a speech to the Harbour Policy Forum Mr Hale said of his rival: "She is clever, but she is not wise."\n\n'
+        'Speaking in Riverton Mr Hale said the line would reopen in May.'
+    )
+    assert who(rows, "not wise") == Attribution("Tom Hale", "direct")
+    assert who(rows, "reopen in May") == Attribution("Tom Hale", "reported")
+
+
+def test_many_or_some_is_nobody_in_particular():
+    rows = read(
+        "Sam Poe, the campaign strategist, has worked for three parties.\n\n"
+        '"I was asked by a friend," he said. But why this party? Many might think it is only another job for him. '
+        '"I think the greatest threat to the town is the bypass."\n\n'
+        "One of the protesters, Tom Reade, 34, from Riverton, said he would plead not guilty."
+    )
+    assert who(rows, "Many might think") == Attribution(None, "none")
+    assert who(rows, "greatest threat") == Attribution("Sam Poe", "direct")
+    assert who(rows, "plead not guilty") == Attribution("Tom Reade", "reported")
+
+
+def test_a_subject_of_several_things_is_never_a_later_he():
+    rows = read(
+        "Foreign Secretary Tom Hale opened the debate. "
+        'The security plan would be the key theme of the summit, said Mr Hale. '
+        "Ghana and climate change would also feature highly. "
+        "He said the budget would be capped at 1% of output."
+    )
+    assert who(rows, "capped at 1%") == Attribution("Tom Hale", "reported")
+
+
+def test_a_quotation_a_colon_introduces_after_a_clause_about_a_person_is_theirs():
+    rows = read(
+        'The council\'s message was clear: "Vote for the bypass."\n\n'
+        "Ms Ann Kell is far too careful to make grand claims about the vote.\n\n"
+        'But does that not mean her party is bidding to come second? She is prepared to go this far: '
+        '"A clear conclusion has been reached that the Rural Party will not win."\n\n'
+        'Tory leader Sam Poe attacked the plan, saying: "This is the worst scheme I have seen."\n\n'
+        'Councillor Tom Reade was asked: "Why do you want the bypass at all?"'
+    )
+    assert who(rows, "A clear conclusion") == Attribution("Ann Kell", "direct")
+    assert who(rows, "worst scheme") == Attribution("Sam Poe", "direct")
+    assert who(rows, "bypass at all") != Attribution("Tom Reade", "direct")
+    assert who(rows, "Vote for the bypass").speaker is None
+
+
+def test_what_someone_said_named_as_a_thing_is_not_their_words():
+    # Readers' comments on a writer's piece: each is about what he said, none is his.
+    rows = read(
+        "Thriller writer Sam Poe tells BBC News of his response to the ferry plan.\n\n"
+        "Readers respond:\n\n"
+        "I agree in many ways with what Mr Poe has said - if we are to be respected we must be seen to walk the walk.\n\n"
+        "He's correct in most of what he says.\n\n"
+        "The council is not going down the road that Mr Poe suggests.\n\n"
+        "What Mr Poe said was that the ferry would close."
+    )
+    assert who(rows, "walk the walk").speaker is None
+    assert who(rows, "correct in most").speaker is None
+    assert who(rows, "down the road").speaker is None
+    assert who(rows, "ferry would close") == Attribution("Sam Poe", "reported")
+
+
+def test_a_first_name_alone_is_the_one_person_named_in_full_with_it():
+    rows = read(
+        "Thank you all for coming. Just ask Alan Reade. He came here when he was a child.\n\n"
+        'When his papers came through, Alan said, "I felt the fear vanish."\n\n'
+        "Tom Hale and Tom Fry wrote to me too. Tom said the wait was long.",
+        default_speaker="Ann Vale",
+    )
+    assert who(rows, "fear vanish") == Attribution("Alan Reade", "direct")
+    # Two people share the first name: it names neither.
+    assert who(rows, "wait was long").speaker not in ("Tom Hale", "Tom Fry")
+
+
+def test_a_who_clause_about_someone_just_named_says_whether_she_is_meant():
+    rows = read(
+        "Thank you all for coming. Over the weekend, I heard Ann Kell, who lost her son that day, say that the "
+        "months since feel like years. And she's determined not to let it fade away. "
+        '"We\'re not going anywhere," she said.\n\n'
+        'Tom Reed, who beat her in 2001, is here too. "We will pass this bill," he said.',
+        default_speaker="Tom Vale",
+    )
+    assert who(rows, "going anywhere") == Attribution("Ann Kell", "direct")
+    # "beat her": the woman is someone else, so Tom Reed is not made one, and "he" is still him.
+    assert who(rows, "pass this bill") == Attribution("Tom Reed", "direct")
