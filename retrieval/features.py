@@ -23,6 +23,7 @@ from .query import (
     core_query_text,
     describes_one_person,
     OFFICE_CHANGERS,
+    given_names,
     name_key,
     named_dates,
     names_another_office,
@@ -134,18 +135,19 @@ class Derived:
         self.published = np.array([gen.documents[p.source].published or "" for p in gen.passages], dtype=str)
         names = {p.speaker for p in gen.passages if p.speaker}
         keys = {name: name_key(name) for name in names}
+        givens = {name: given_names(name) for name in names}
         self.person_surnames = frozenset(keys[name][0] for name in names if keys[name][0] and person_like(name))
         # surname -> the first names it is known with, for finding a casually typed name ("chris fox").
         self.first_names: dict[str, frozenset[str]] = {}
         for name in names:
-            surname, first = keys[name]
+            surname = keys[name][0]
             if surname and person_like(name):
-                self.first_names[surname] = self.first_names.get(surname, frozenset()) | ({first} if first else set())
+                self.first_names[surname] = self.first_names.get(surname, frozenset()) | givens[name]
         # Passages whose speaker's introduction may name another office than an asked one (see _role_match).
         self.changed_offices = [i for i, p in enumerate(gen.passages) if p.role and any(w in OFFICE_CHANGERS for w in p.role.split())]
         self.speaks_for = np.fromiter((speaks_for_someone(p.role) or speaks_for_someone(p.speaker) for p in gen.passages), dtype=bool, count=n)
         self.surname = np.array([keys[p.speaker][0] if p.speaker else "" for p in gen.passages], dtype=object)
-        self.first = np.array([(keys[p.speaker][1] or "") if p.speaker else "" for p in gen.passages], dtype=object)
+        self.givens = np.array([givens[p.speaker] if p.speaker else frozenset() for p in gen.passages], dtype=object)
         ids = gen.source_ids
         self.prev_same = np.zeros(n, dtype=bool)
         self.next_same = np.zeros(n, dtype=bool)
@@ -545,7 +547,6 @@ def _speaker_matches(built: Derived, c: np.ndarray, parsed: ParsedQuestion) -> n
         return np.zeros(len(c))
     surname_ok = built.surname[c] == parsed.speaker_key
     if parsed.first_name:
-        first = built.first[c]
         # Another person with the same surname does not count; a name given without a first name does.
-        surname_ok &= (first == "") | (first == parsed.first_name)
+        surname_ok &= np.fromiter((not g or parsed.first_name in g for g in built.givens[c]), dtype=bool, count=len(c))
     return surname_ok.astype(np.float64)

@@ -65,8 +65,22 @@ _REASON_QUESTION = re.compile(r"\b(?:why|how come)\b|\b(?:what|which) (?:is|was|
 
 def name_key(name: str | None) -> tuple[str | None, str | None]:
     """(surname, first name) of a person's name, lower-cased, titles and possessives removed."""
-    if not name:
+    people = _person_words(name)
+    if not people:
         return None, None
+    return people[-1].lower(), (people[0].lower() if len(people) > 1 else None)
+
+
+def given_names(name: str | None) -> frozenset[str]:
+    """Every word of a name before its surname, lower-cased: a label keeps what the article wrote before the
+    name ("New Yorker Dick Morris"), so the first of them need not be the person's first name."""
+    return frozenset(w.lower() for w in (_person_words(name) or [])[:-1])
+
+
+def _person_words(name: str | None) -> list[str]:
+    """The words of a speaker label that name the person, surname last."""
+    if not name:
+        return []
     words = [w.strip(".,'’\"") for w in re.split(r"\s+", name) if w.strip(".,'’\"")]
     words = [re.sub(r"(?:'s|’s)$", "", w) for w in words]
     if "of" in words[1:-1]:
@@ -74,19 +88,13 @@ def name_key(name: str | None) -> tuple[str | None, str | None]:
         if named and not any(w.lower() in _BODY_WORDS for w in words):
             words = words[: words.index("of")]  # "Lord Reade of Anytown" is Reade; "Bishop of Winchester" keeps its place
     if len(words) > 1 and words[-1].lower() in _SPEAKING_FOR:
-        return words[-1].lower(), None  # "Mr Poe's official spokesman" speaks for Poe; his words are not Poe's
+        return words[-1:]  # "Mr Poe's official spokesman" speaks for Poe; his words are not Poe's
     if any(w[:1].isupper() for w in words):
         # Written with capitals, a name's words are the capitalised ones: "harbour commissioner Sam Poe".
         words = [w for w in words if w[:1].isupper() or w.lower() in _PARTICLES]
     people = [w for w in words if w.lower() not in _ROLE_WORDS and not (len(w) > 2 and w.isupper())]
-    if not people:
-        # "Lord Reade" keeps its title as part of the name; its key is the last word.
-        people = words[-1:]
-    if not people:
-        return None, None
-    surname = people[-1].lower()
-    first = people[0].lower() if len(people) > 1 else None
-    return surname, first
+    # "Lord Reade" keeps its title as part of the name; its key is the last word.
+    return people or words[-1:]
 
 
 # Who speaks for someone else: a label ending so names the person spoken for, not the speaker.
@@ -196,8 +204,18 @@ def plain_office(text: str) -> str:
     return _HEAD_OF_STATE.sub(lambda m: "the president" if m.group().lower().startswith("the") else "president", text)
 
 
+# "What did the editor of the Gazette make of it?": the small parser reads "Gazette make" as one noun and loses
+# the subject; "think of" asks the same and parses.
+_MAKE_OF = re.compile(r"\bmake(?=\s+of\b)", re.I)
+
+
+def plain_idiom(text: str) -> str:
+    """"make of" (an opinion) written as "think of"."""
+    return _MAKE_OF.sub("think", text)
+
+
 def _parse(question: str, known_surnames, person_surnames, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
-    text = plain_office(expand_shorthand(" ".join(question.split())))
+    text = plain_idiom(plain_office(expand_shorthand(" ".join(question.split()))))
     persons = known_surnames if person_surnames is None else person_surnames
     from_subject = _from_subject(text, known_surnames, persons, first_names)
     if from_subject is not None:
@@ -208,7 +226,8 @@ def _parse(question: str, known_surnames, person_surnames, first_names: dict[str
             surname, first = name_key(name)
             if not surname:
                 continue
-            if not known_surnames or surname in known_surnames or (number in _STRONG and _named(name)):
+            described = all(w.lower() in _ROLE_WORDS for w in name.split())  # "Did UKIP's American strategist ..."
+            if not known_surnames or surname in known_surnames or (number in _STRONG and _named(name) and not described):
                 return ParsedQuestion(text, name, surname, first)
     # A known person written in lower case ("what did vance say", "vance on discipline").
     lower = text if text == text.lower() else ""
@@ -282,6 +301,8 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
     lower_case = text == text.lower()
     if lower_case and surname not in known_surnames and _DETERMINED.search(text[: subject.text_span[0]]):
         titled_only = True  # "what did the health secretary say": a description, whatever surname "health" is near
+    if _INDEFINITE.search(text[: subject.text_span[0]]):
+        titled_only = True  # "Did a Liberal Democrat suggest...": one of many, described, never a name
     if surname and not titled_only and (subject.proper or lower_case):
         known = _known_surname(surname, persons)
         if known and (not first or not first_names.get(known) or first in first_names[known]):
@@ -307,6 +328,7 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
 
 
 _DETERMINED = re.compile(r"\b(?:the|a|an)\s+$")
+_INDEFINITE = re.compile(r"\b(?:a|an|any|some)\s+$", re.I)
 
 
 # Words after which a name stands in the speaker's place ("did roe", "why is kell"), and words
@@ -324,6 +346,9 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
     if not persons:
         return None
     tokens = [(m.start(), m.end(), re.sub(r"(?:'s|’s)$", "", m.group().lower())) for m in re.finditer(r"[\w'’-]+", text)]
+    paired = _first_name_then_surname(text, tokens, persons, first_names)
+    if paired is not None:
+        return paired
     for i, (start, end, word) in enumerate(tokens):
         if _OBJECT_POSITION.search(text[:start]):
             continue
@@ -349,6 +374,30 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             if i == 0 or before in _BEFORE_SPEAKER or first or after in _AFTER_SPEAKER:
                 name_start = tokens[i - 1][0] if first else start
                 return text[name_start:stop], surname, first
+    return None
+
+
+_PAIRED_CUTOFF = 75  # after a first name the corpus knows for that surname: "brwon" (80) for Brown
+
+
+def _first_name_then_surname(text: str, tokens, persons, first_names: dict[str, frozenset[str]]) -> tuple[str, str, str] | None:
+    """A first name followed by a surname the corpus knows it with ("clare short", "gordon brwon"): the pair
+    is a person, before any single word's near spelling of another surname ("clare" for Clarke) is tried. A
+    first name makes one slip in the surname safe to read."""
+    from rapidfuzz import fuzz
+
+    for i in range(len(tokens) - 1):
+        first, typed = tokens[i][2], tokens[i + 1][2]
+        if _OBJECT_POSITION.search(text[: tokens[i][0]]) or not typed.isalpha():
+            continue
+        if typed in persons and first in first_names.get(typed, ()):
+            return text[tokens[i][0] : tokens[i + 1][1]], typed, first
+        if len(typed) < 4:
+            continue
+        near = [(fuzz.ratio(typed, surname), surname) for surname, firsts in first_names.items() if first in firsts and surname in persons]
+        best = max(near, default=(0.0, ""))
+        if best[0] >= _PAIRED_CUTOFF:
+            return text[tokens[i][0] : tokens[i + 1][1]], best[1], first
     return None
 
 
@@ -565,11 +614,22 @@ _MONTHS = "january february march april may june july august september october n
 _DATE_NAMED = re.compile(rf"\b(?:({'|'.join(_MONTHS)})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?)?((?:19|20)\d\d)\b", re.I)
 
 
+# "pulled out by summer 2012", "until the end of 2014": a deadline the statement sets, not when it was made.
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:by|until|till|before|through)\s+(?:the\s+)?(?:(?:end|start|beginning|middle|close)\s+of\s+)?"
+    r"(?:(?:early|late|mid|spring|summer|autumn|fall|winter)[\s-]+(?:of\s+)?)?$",
+    re.I,
+)
+
+
 def named_dates(question: str) -> tuple[str, ...]:
-    """The dates a question names, as the start of an ISO date: "in October 2011" -> "2011-10", "his 2014
-    executive action" -> "2014". A speech's date tells it from the same speaker's others on the same topic."""
+    """The dates a question names as when something was said, as the start of an ISO date: "in October 2011"
+    -> "2011-10", "his 2014 executive action" -> "2014". A speech's date tells it from the same speaker's others
+    on the same topic."""
     return tuple(
-        f"{m.group(2)}-{_MONTHS.index(m.group(1).lower()) + 1:02d}" if m.group(1) else m.group(2) for m in _DATE_NAMED.finditer(question)
+        f"{m.group(2)}-{_MONTHS.index(m.group(1).lower()) + 1:02d}" if m.group(1) else m.group(2)
+        for m in _DATE_NAMED.finditer(question)
+        if not _DEADLINE_BEFORE.search(question[: m.start()])
     )
 
 

@@ -690,3 +690,27 @@ def test_the_nearest_passages_are_the_exact_nearest_in_exact_order(engine, embed
         assert gen.nearest(vector, 12) == exact
         assert gen.nearest(vector, 12) == gen.nearest(vector, 12)
     assert gen.nearest(np.asarray(vector), 0) == []
+
+
+NEW_YORKER = """Ferry party's secret weapon
+
+By any measure, New Yorker Dick Morrow is a winner, and the ferry party's best hope of one.
+
+He has fought toll boards in three states. On the ferry tolls, Morrow appears almost evangelical.
+
+"I think the greatest threat to the harbour is not the storms but the toll board".
+
+Jane Dawes, who chairs the toll board, said the tolls would stay.
+"""
+
+
+def test_a_name_asked_in_full_finds_a_speaker_the_article_introduced_with_words_before_the_name(make_engine, tmp_path):
+    # The label keeps what the article wrote before the name ("New Yorker Dick Morrow"); asked as
+    # "Dick Morrow", the first name is one of its words, not necessarily the first.
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-01-morrow.txt", NEW_YORKER)
+    answer = engine.ask("What does Dick Morrow think is the greatest threat to the harbour?")
+    assert not answer.abstained
+    assert "greatest threat to the harbour" in answer.quotes[0].text
+    assert "Morrow" in answer.quotes[0].speaker
+    # Another first name is another person: nothing of his is here.
+    assert engine.ask("What does Bob Morrow think is the greatest threat to the harbour?").abstained
