@@ -1476,7 +1476,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
                     b -= 1
                 if text[b] in ":,—–" or _VERB_END_RE.search(text, max(s, b - 14), b + 1):
                     intro[k] = True
-                    colon[k] = text[b] == ":" and b
+                    colon[k] = b if text[b] == ":" else 0
                     break
             if pieces:
                 buf = []
