@@ -167,15 +167,16 @@ def parse_question(
 
 
 def _known_first_name(parsed: ParsedQuestion, first_names: dict[str, frozenset[str]]) -> ParsedQuestion:
-    """The asked person's first name as the corpus knows it: "RTA boss Sam Poe" is Sam, not RTA.
-    A first name the corpus does not know for that surname stays, so "Nick Roe" is not Jane Roe."""
+    """The asked person's first name as the corpus knows it: "RTA boss Sam Poe" is Sam, not RTA, and "Jnae Roe"
+    is Jane. A first name the corpus does not know for that surname stays, so "Nick Roe" is not Jane Roe."""
     known = first_names.get(parsed.speaker_key or "")
     if not known or not parsed.speaker or parsed.first_name in known:
         return parsed
     for word in parsed.speaker.split():
         if word.lower() in known:
             return replace(parsed, first_name=word.lower())
-    return parsed
+    near = _near_first_name(parsed.first_name or "", known, frozenset())
+    return replace(parsed, first_name=near) if near else parsed  # "fracnis dray" for Francis Dray: one slip
 
 
 # Chat shorthand, spelled out: "abt" is no topic word the corpus lacks, "govt" is "government".
@@ -307,6 +308,9 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
         known = _known_surname(surname, persons)
         if known and (not first or not first_names.get(known) or first in first_names[known]):
             return ParsedQuestion(text, name, known, first)
+        paired = None if known else _first_name_then_surname(name, _tokens(name), persons, first_names)
+        if paired is not None:
+            return ParsedQuestion(text, name, paired[1], paired[2])  # "What did Owen Crnae say": one slip after his first name
         if not lower_case:
             if surname in known_surnames and speech:
                 return ParsedQuestion(text, name, surname, first)  # a body that speaks: "What did Labour say"
@@ -345,7 +349,7 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
     or after that person's first name."""
     if not persons:
         return None
-    tokens = [(m.start(), m.end(), re.sub(r"(?:'s|’s)$", "", m.group().lower())) for m in re.finditer(r"[\w'’-]+", text)]
+    tokens = _tokens(text)
     paired = _first_name_then_surname(text, tokens, persons, first_names)
     if paired is not None:
         return paired
@@ -367,6 +371,8 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
                 and tokens[i + 2][2] in _AFTER_SPEAKER
             ):
                 continue  # "nelson roe on...": a near spelling of a known surname is someone else's first name
+            if surname != typed and stop == end and i + 1 < len(tokens) and tokens[i + 1][2] in persons:
+                continue  # "micheal roe": a near spelling just before a known surname is that person's first name
             before = tokens[i - 1][2] if i else ""
             after_index = i + (2 if stop != end else 1)
             after = tokens[after_index][2] if after_index < len(tokens) else ""
@@ -377,13 +383,18 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
     return None
 
 
-_PAIRED_CUTOFF = 75  # after a first name the corpus knows for that surname: "brwon" (80) for Brown
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, lower-case word without "'s") of each word."""
+    return [(m.start(), m.end(), re.sub(r"(?:'s|’s)$", "", m.group().lower())) for m in re.finditer(r"[\w'’-]+", text)]
+
+
+_PAIRED_CUTOFF = 75  # after a first name the corpus knows for that surname: "crnae" (80) for Crane
 
 
 def _first_name_then_surname(text: str, tokens, persons, first_names: dict[str, frozenset[str]]) -> tuple[str, str, str] | None:
-    """A first name followed by a surname the corpus knows it with ("clare short", "gordon brwon"): the pair
-    is a person, before any single word's near spelling of another surname ("clare" for Clarke) is tried. A
-    first name makes one slip in the surname safe to read."""
+    """A first name followed by a surname the corpus knows it with ("marlo pike", "owen crnae"): the pair
+    is a person, before any single word's near spelling of another surname ("marlo" for Marlow) is tried. A
+    first name makes one slip in the surname safe to read, and a known surname one slip in its first name."""
     from rapidfuzz import fuzz
 
     for i in range(len(tokens) - 1):
@@ -392,6 +403,8 @@ def _first_name_then_surname(text: str, tokens, persons, first_names: dict[str, 
             continue
         if typed in persons and first in first_names.get(typed, ()):
             return text[tokens[i][0] : tokens[i + 1][1]], typed, first
+        if typed in persons and (known_first := _near_first_name(first, first_names.get(typed, ()), persons)):
+            return text[tokens[i][0] : tokens[i + 1][1]], typed, known_first  # "micheal roe" for Michael Roe
         if len(typed) < 4:
             continue
         near = [(fuzz.ratio(typed, surname), surname) for surname, firsts in first_names.items() if first in firsts and surname in persons]
@@ -399,6 +412,17 @@ def _first_name_then_surname(text: str, tokens, persons, first_names: dict[str, 
         if best[0] >= _PAIRED_CUTOFF:
             return text[tokens[i][0] : tokens[i + 1][1]], best[1], first
     return None
+
+
+def _near_first_name(word: str, known: frozenset[str], persons) -> str | None:
+    """The first name, of those a surname is known with, that `word` is one slip from. A word that is itself a
+    known surname is that person, not a misspelt first name."""
+    if not known or word in persons or len(word) < _FUZZY_MIN_LENGTH or not word.isalpha():
+        return None
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, list(known), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    return found[0] if found else None
 
 
 def _known_surname(word: str, persons) -> str | None:

@@ -132,16 +132,32 @@ def test_casual_names_lower_case_typos_and_roles():
 
 
 def test_a_first_name_the_corpus_knows_reads_the_surname_after_it():
-    people = frozenset({"clarke", "short", "brown", "marsh"})
-    firsts = {"clarke": frozenset({"charles"}), "short": frozenset({"clare"}), "brown": frozenset({"gordon"}), "marsh": frozenset({"helen"})}
+    people = frozenset({"marlow", "pike", "crane", "marsh"})
+    firsts = {"marlow": frozenset({"jo"}), "pike": frozenset({"marlo"}), "crane": frozenset({"owen"}), "marsh": frozenset({"helen"})}
     for question, key, first in [
-        ("clare short what should happen with the legal advice", "short", "clare"),  # not "clare" for Clarke
-        ("gordon brwon response to the rift gossip", "brown", "gordon"),  # one slip, after his first name
-        ("brwon response to the rift gossip", None, None),  # the same slip alone is too far to guess at
-        ("helen brwon on the ferry", None, None),  # a first name the corpus knows with another surname
+        ("marlo pike what should happen with the legal advice", "pike", "marlo"),  # not "marlo" for Marlow
+        ("owen crnae response to the rift gossip", "crane", "owen"),  # one slip, after his first name
+        ("what did owen crnae say on tax", "crane", "owen"),  # the same in a speech verb's subject slot
+        ("What did Owen Crnae say about tax?", "crane", "owen"),  # ... and written with capitals
+        ("crnae response to the rift gossip", None, None),  # the same slip alone is too far to guess at
+        ("helen crnae on the ferry", None, None),  # a first name the corpus knows with another surname
+        ("What did Helen Crnae say about tax?", "crnae", "helen"),  # so someone the corpus does not know
     ]:
         parsed = parse_question(question, people, people, firsts)
         assert (parsed.speaker_key, parsed.first_name) == (key, first), question
+
+
+def test_a_slip_in_a_first_name_before_a_known_surname_is_that_person_not_a_near_surname():
+    people = frozenset({"francis", "dray"})
+    firsts = {"francis": frozenset({"ada"}), "dray": frozenset({"francis"})}
+    for question in ("fracnis dray immigration", "fracnis dray on tolls", "what did fracnis dray say about tolls"):
+        parsed = parse_question(question, people, people, firsts)
+        assert (parsed.speaker_key, parsed.first_name) == ("dray", "francis"), question
+    # With no first name known for Dray, the known surname still wins over a near spelling of another.
+    parsed = parse_question("fracnis dray on tolls", people, people, {"francis": frozenset({"ada"})})
+    assert parsed.speaker_key == "dray"
+    # A word that is itself a known surname is that person, not a misspelt first name.
+    assert parse_question("francis on tolls", people, people, firsts).speaker_key == "francis"
 
 
 def test_one_of_a_kind_is_described_not_named():
