@@ -139,12 +139,25 @@ def test_a_first_name_the_corpus_knows_reads_the_surname_after_it():
         ("owen crnae response to the rift gossip", "crane", "owen"),  # one slip, after his first name
         ("what did owen crnae say on tax", "crane", "owen"),  # the same in a speech verb's subject slot
         ("What did Owen Crnae say about tax?", "crane", "owen"),  # ... and written with capitals
-        ("crnae response to the rift gossip", None, None),  # the same slip alone is too far to guess at
+        ("cnrae response to the rift gossip", None, None),  # a slip alone, not two letters swapped, is too far to guess at
+        ("crnae response to the rift gossip", "crane", None),  # two letters swapped: the commonest slip
         ("helen crnae on the ferry", None, None),  # a first name the corpus knows with another surname
         ("What did Helen Crnae say about tax?", "crnae", "helen"),  # so someone the corpus does not know
     ]:
         parsed = parse_question(question, people, people, firsts)
         assert (parsed.speaker_key, parsed.first_name) == (key, first), question
+
+
+def test_two_letters_typed_the_wrong_way_round_find_a_short_name():
+    people = frozenset({"dray", "pike", "okafor"})
+    for question, key in [
+        ("dary on tolls", "dray"),
+        ("what did pkie say about the ferries", "pike"),
+        ("What did Pkie say about the ferries?", "pike"),
+        ("pkei on tolls", None),  # two slips
+        ("day on tolls", None),  # a letter missing from a short name is not a swap
+    ]:
+        assert parse_question(question, people, people).speaker_key == key, question
 
 
 def test_a_slip_in_a_first_name_before_a_known_surname_is_that_person_not_a_near_surname():
