@@ -185,13 +185,19 @@ _SHORTHAND = {
     "yr": "year", "yrs": "years", "bc": "because", "cos": "because", "coz": "because", "cuz": "because",
     "w/": "with", "w/o": "without", "thru": "through", "tho": "though", "wat": "what", "wot": "what",
     "wht": "what", "u": "you", "ur": "your", "ppl": "people", "dept": "department", "intl": "international",
-    "mins": "minutes", "bn": "billion", "mil": "million", "abt.": "about",
+    "mins": "minutes", "bn": "billion", "mil": "million", "abt.": "about", "lib dem": "liberal democrat",
+    "lib dems": "liberal democrats",
 }
 _SHORTHAND_WORD = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/])")
 
 
+# "home sec", "foreign sec": an office's name cut short. Alone ("sec chair") it may be the body SEC.
+_SECRETARY = re.compile(r"\b(?!(?:the|a|an|of|and|or)\b)([a-z]+) sec(s?)\b")
+
+
 def expand_shorthand(text: str) -> str:
     """Lower-case chat shorthand written out in full; "US" or "HR" as capitals are left alone."""
+    text = _SECRETARY.sub(lambda m: f"{m.group(1)} secretar{'ies' if m.group(2) else 'y'}", text)
     return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group()], text)
 
 
@@ -221,6 +227,9 @@ def _parse(question: str, known_surnames, person_surnames, first_names: dict[str
     from_subject = _from_subject(text, known_surnames, persons, first_names)
     if from_subject is not None:
         return from_subject
+    casual_role = _casual_role(text)
+    if casual_role:
+        return ParsedQuestion(text, None, None, None, casual_role)  # "tory leader on immigration": an office, not a body
     for number, pattern in enumerate(_SUBJECT_PATTERNS):
         for match in pattern.finditer(text):
             name = _trim_name(match.group("name"))
@@ -570,6 +579,29 @@ def _role_phrase(text: str) -> str | None:
         # question's own words ("the", "said about") for the one described.
         return None
     if any(w.lower() in _NOT_ROLES or w.lower() in {"did", "does", "do", "is", "are", "was", "were", "be", "been", "being"} for w in words):
+        return None
+    return " ".join(words)
+
+
+# The word an office's name ends with: "the shadow home secretary", "Tory leader", "the pm".
+_OFFICE_HEADS = (
+    "secretary|minister|leader|chancellor|spokesman|spokeswoman|spokesperson|pm|president|mayor|governor|senator|"
+    "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
+)
+# Typed fast, an office where a speaker stands: "tory leader on immigration", "the home secretary's view on".
+_CASUAL_ROLE = re.compile(
+    rf"^(?:what\s+(?:did|does|has|have)\s+)?(?:the\s+)?(?P<role>(?:[\w-]+\s+){{0,3}}?(?:{_OFFICE_HEADS}))(?:'s|’s)?"
+    rf"\s+(?:on|views?\s+on|stance\s+on|position\s+on|take\s+on|thinks|says|said)\b",
+    re.I,
+)
+
+
+def _casual_role(text: str) -> str | None:
+    match = _CASUAL_ROLE.match(text)
+    if not match:
+        return None
+    words = match.group("role").split()
+    if any(w.lower() in _NOT_ROLES or w.lower() in _NOT_IN_ROLES for w in words):
         return None
     return " ".join(words)
 

@@ -392,3 +392,27 @@ def test_a_qualified_group_is_described_not_the_body_of_its_plain_name():
         assert not describes_one_person(parsed)
     assert parse_question("What did MPs say about the report?", known, people).speaker_key == "mps"
 
+
+
+def test_an_office_typed_fast_where_a_speaker_stands_is_the_asked_role():
+    known = frozenset({"crane", "democrats", "labour"})
+    people = frozenset({"crane"})
+    for question, role in [
+        ("tory leader on the ferries", "tory leader"),
+        ("shadow transport sec on fares", "shadow transport secretary"),
+        ("the harbour commissioner's view on tolls", "harbour commissioner"),
+        ("lib dem leader on tolls", "liberal democrat leader"),  # the office, not the party the corpus knows as a speaker
+        ("Labour leader on the pier?", "Labour leader"),
+    ]:
+        parsed = parse_question(question, known, people)
+        assert (parsed.speaker_key, parsed.role) == (None, role), question
+    assert parse_question("crane on the ferries", known, people).speaker_key == "crane"
+
+
+def test_chat_shorthand_for_an_office_is_written_out_but_a_body_is_left_alone():
+    from retrieval.query import expand_shorthand
+
+    assert expand_shorthand("home sec on id cards") == "home secretary on id cards"
+    assert expand_shorthand("what did the foreign secs say") == "what did the foreign secretaries say"
+    assert expand_shorthand("sec chair on fees") == "sec chair on fees"  # the SEC's chair, typed in lower case
+    assert expand_shorthand("the sec said") == "the sec said"
