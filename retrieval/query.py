@@ -186,7 +186,7 @@ _SHORTHAND = {
     "w/": "with", "w/o": "without", "thru": "through", "tho": "though", "wat": "what", "wot": "what",
     "wht": "what", "u": "you", "ur": "your", "ppl": "people", "dept": "department", "intl": "international",
     "mins": "minutes", "bn": "billion", "mil": "million", "abt.": "about", "lib dem": "liberal democrat",
-    "lib dems": "liberal democrats",
+    "lib dems": "liberal democrats", "potus": "president",
 }
 _SHORTHAND_WORD = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/])")
 
