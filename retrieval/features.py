@@ -24,6 +24,7 @@ from .query import (
     describes_one_person,
     OFFICE_CHANGERS,
     given_names,
+    mend_office_words,
     name_key,
     named_dates,
     names_another_office,
@@ -289,6 +290,7 @@ def prepare(gen: Generation) -> None:
 
 def parse(gen: Generation, question: str) -> ParsedQuestion:
     built = derived(gen)
+    question = mend_office_words(question, gen.bm25.knows_word)
     parsed = parse_question(question, gen.speaker_surnames, built.person_surnames, built.first_names)
     if describes_one_person(parsed) and not _introduced_as(gen, built, parsed.role):
         # "What did the pope say", "what did alan dunmore say": nobody in the corpus is introduced so. Asked as a

@@ -588,6 +588,28 @@ _OFFICE_HEADS = (
     "secretary|minister|leader|chancellor|spokesman|spokeswoman|spokesperson|pm|president|mayor|governor|senator|"
     "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
 )
+# Offices' head words long enough to mend a slip in ("the shadow chancelor", "the health secetary").
+_OFFICE_WORDS = tuple(w for w in _OFFICE_HEADS.split("|") if " " not in w and len(w) >= 6)
+_OFFICE_SLIP_MIN_LENGTH = 6
+
+
+def mend_office_words(question: str, known_word) -> str:
+    """A word no passage uses, one slip from an office's head word, written as that word: mistyped, the office
+    matches nobody's introduction, and the question would be read as asking about a person named so."""
+    from rapidfuzz import fuzz, process
+
+    def mend(match: re.Match) -> str:
+        word = match.group()
+        if len(word) < _OFFICE_SLIP_MIN_LENGTH or known_word(word):
+            return word
+        found = process.extractOne(word.lower(), _OFFICE_WORDS, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+        if found is None:
+            return word
+        return found[0].capitalize() if word[:1].isupper() else found[0]
+
+    return re.sub(r"[A-Za-z]+", mend, question)
+
+
 # Typed fast, an office where a speaker stands: "tory leader on immigration", "the home secretary's view on".
 _CASUAL_ROLE = re.compile(
     rf"^(?:what\s+(?:did|does|has|have)\s+)?(?:the\s+)?(?P<role>(?:[\w-]+\s+){{0,3}}?(?:{_OFFICE_HEADS}))(?:'s|’s)?"

@@ -714,3 +714,19 @@ def test_a_name_asked_in_full_finds_a_speaker_the_article_introduced_with_words_
     assert "Morrow" in answer.quotes[0].speaker
     # Another first name is another person: nothing of his is here.
     assert engine.ask("What does Bob Morrow think is the greatest threat to the harbour?").abstained
+
+
+def test_a_slip_in_an_office_still_asks_for_its_holder(meals_engine):
+    answer = meals_engine.ask("what did the secetary say about junk food")  # unmended, a person named "secetary"
+    assert not answer.abstained
+    assert answer.quotes[0].speaker == "Mary Fenwick"
+
+
+def test_only_words_no_passage_uses_are_mended_into_an_office():
+    from retrieval.query import mend_office_words
+
+    known = {"minster", "cathedral"}.__contains__
+    assert mend_office_words("What did the Health Secetary say?", known) == "What did the Health Secretary say?"
+    assert mend_office_words("the shadow chancelor on tax", known) == "the shadow chancellor on tax"
+    assert mend_office_words("repairs to the minster roof", known) == "repairs to the minster roof"  # a word the corpus uses
+    assert mend_office_words("the ferry timetable", known) == "the ferry timetable"
