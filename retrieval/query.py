@@ -330,8 +330,7 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
             if shaped and speech and len(words) == 1:
                 return ParsedQuestion(text, name, surname, first)  # "What did Dunmore say"
             return ParsedQuestion(text, None, None, None)  # "What aid has Norway sent": a topic
-        every_first = {f for names in first_names.values() for f in names}
-        if len(words) == 2 and first in every_first and speech:
+        if len(words) == 2 and first in _every_first_name(first_names) and speech:
             return ParsedQuestion(text, name, surname, first)  # "what did tom dunmore say": a person unknown here
         return None  # typed fast, the parse of a lower-case question is a guess: the patterns below decide
     if speech or subject.verb.endswith("ed"):
@@ -360,7 +359,7 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
     if not persons:
         return None
     tokens = _tokens(text)
-    every_first = {f for names in first_names.values() for f in names}
+    every_first = _every_first_name(first_names)
     paired = _first_name_then_surname(text, tokens, persons, first_names)
     if paired is not None:
         return paired
@@ -432,10 +431,19 @@ def _near_first_name(word: str, known: frozenset[str], persons) -> str | None:
     known surname is that person, not a misspelt first name."""
     if not known or word in persons or len(word) < _FUZZY_MIN_LENGTH or not word.isalpha():
         return None
+    return _one_slip_from(word, known)
+
+
+def _one_slip_from(word: str, options) -> str | None:
+    """The option `word` is one slip from (rapidfuzz ratio at least _FUZZY_CUTOFF), if any."""
     from rapidfuzz import fuzz, process
 
-    found = process.extractOne(word, list(known), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    found = process.extractOne(word, list(options), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
     return found[0] if found else None
+
+
+def _every_first_name(first_names: dict[str, frozenset[str]]) -> set[str]:
+    return {f for names in first_names.values() for f in names}
 
 
 def _known_surname(word: str, persons) -> str | None:
@@ -450,10 +458,7 @@ def _known_surname(word: str, persons) -> str | None:
                 return swapped
     if len(word) < _FUZZY_MIN_LENGTH or not word.replace("-", "").isalpha():
         return None
-    from rapidfuzz import fuzz, process
-
-    found = process.extractOne(word, list(persons), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-    return found[0] if found else None
+    return _one_slip_from(word, persons)
 
 
 # "Which Tory backbencher warned...", "How did the Scottish health minister respond...", "Why do head
@@ -589,23 +594,21 @@ _OFFICE_HEADS = (
     "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
 )
 # Offices' head words long enough to mend a slip in ("the shadow chancelor", "the health secetary").
-_OFFICE_WORDS = tuple(w for w in _OFFICE_HEADS.split("|") if " " not in w and len(w) >= 6)
 _OFFICE_SLIP_MIN_LENGTH = 6
+_OFFICE_WORDS = tuple(w for w in _OFFICE_HEADS.split("|") if " " not in w and len(w) >= _OFFICE_SLIP_MIN_LENGTH)
 
 
 def mend_office_words(question: str, known_word) -> str:
     """A word no passage uses, one slip from an office's head word, written as that word: mistyped, the office
     matches nobody's introduction, and the question would be read as asking about a person named so."""
-    from rapidfuzz import fuzz, process
-
     def mend(match: re.Match) -> str:
         word = match.group()
         if len(word) < _OFFICE_SLIP_MIN_LENGTH or known_word(word):
             return word
-        found = process.extractOne(word.lower(), _OFFICE_WORDS, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+        found = _one_slip_from(word.lower(), _OFFICE_WORDS)
         if found is None:
             return word
-        return found[0].capitalize() if word[:1].isupper() else found[0]
+        return found.capitalize() if word[:1].isupper() else found
 
     return re.sub(r"[A-Za-z]+", mend, question)
 
