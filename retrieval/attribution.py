@@ -733,6 +733,9 @@ def _subject_after(masked: str, pos: int, end: int) -> _Ref | None:
         if tl in _CONNECT and np and np[-1][0].isupper():
             np.append(t)
             continue
+        name = _name_after_office_words(toks, k)
+        if name:
+            return _np_ref(name)  # "...," said Tory shadow local government secretary Ann Roe.
         break
     # trailing connectors
     while np and np[-1].lower() in _CONNECT:
@@ -740,6 +743,23 @@ def _subject_after(masked: str, pos: int, end: int) -> _Ref | None:
     if not np or np[-1].lower() in ("the", "a", "an"):
         return None
     return _np_ref(np)
+
+
+_OFFICE_WORDS_BEFORE_NAME = 4
+
+
+def _name_after_office_words(toks: list[str], k: int) -> list[str]:
+    """The name that ends an inverted report after a few lower-case words of an office ("said shadow local
+    government secretary Ann Roe"), when the name closes the sentence or its clause; else nothing."""
+    j = k
+    while j < len(toks) and j - k < _OFFICE_WORDS_BEFORE_NAME and toks[j][:1].islower() and toks[j].isalpha():
+        j += 1
+    start = j
+    while j < len(toks) and toks[j][:1].isupper() and toks[j][:1].isalpha():
+        j += 1
+    closes = j == len(toks) or toks[j] in (".", ",", ";")
+    name = toks[start:j]
+    return name if closes and 2 <= len(name) <= 4 and start > k and _looks_like_name(name) else []
 
 
 _AFTER_INVERSION = _PREPS | frozenset("who whose which when as after before while adding and but yesterday today last this".split())
@@ -1460,7 +1480,9 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
                 if qe > qs:
                     quoted += qe - qs
                     pieces.append((qs, qe))
-                    if qs == s and segs[j][0] < s:
+                    # A quotation that goes on in the next, opened again without being closed (news style
+                    # across sentences: '"The first. "The second," said Ann Roe.') is one quotation too.
+                    if qs == s and (segs[j][0] < s or (j > 0 and segs[j - 1][1] == segs[j][0])):
                         link[k] = True
                 j += 1
             if k == ga and continues:

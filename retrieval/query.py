@@ -21,8 +21,12 @@ _SUBJECT_PATTERNS = [
     re.compile(rf"^(?:[Ww]ould|[Dd]oes|[Dd]id|[Dd]o|[Hh]as|[Hh]ave|[Ww]ill|[Cc]an|[Cc]ould|[Ss]hould)\s+(?P<name>{_NAME})\s+[a-z]"),
     re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"),
-    # "according to X," but not "money from X supporters": the name ends the phrase
-    re.compile(rf"\b(?:[Aa]ccording to|[Bb]y|[Ff]rom)\s+(?P<name>{_NAME})(?=\s*(?:[,.:;?!]|$))"),
+    # "according to X," "any word from X?", but not "money from X supporters" nor "take over from X?": the name
+    # ends the phrase, and "from" follows what someone says
+    re.compile(
+        rf"\b(?:[Aa]ccording to|[Bb]y|(?:word|comments?|response|reaction|reply|statement|message|anything|something|news)\s+from)"
+        rf"\s+(?P<name>{_NAME})(?=\s*(?:[,.:;?!]|$))"
+    ),
     re.compile(rf"\b(?:what|how|why|when|where)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
     re.compile(rf"^(?P<name>{_NAME})\s+on\b"),
 ]
@@ -137,7 +141,7 @@ _STRONG = (0, 1, 4)
 _AUX = {"did", "does", "do", "has", "have", "had", "what", "how", "why", "the", "a", "an"}
 _LOWER_SUBJECT = re.compile(rf"\b(?:did|does|do|has|have|had|what|how|why)\s+(?P<name>[\w'’.-]+(?:\s+[\w'’.-]+)?)\s+(?:{_VERBS})\b", re.I)
 _OBJECT_POSITION = re.compile(
-    r"\b(?:about|on|of|in|into|to|for|with|against|regarding|concerning|over|at)\s+(?:(?:the|a|an)\s+)?$", re.I
+    r"\b(?:about|on|of|in|into|to|for|with|against|regarding|concerning|over|at|from|after|than|like)\s+(?:(?:the|a|an)\s+)?$", re.I
 )
 
 
@@ -195,8 +199,13 @@ _SHORTHAND_WORD = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(w) for w in s
 _SECRETARY = re.compile(r"\b(?!(?:the|a|an|of|and|or)\b)([a-z]+) sec(s?)\b")
 
 
+# "the PM", "pm's view": the prime minister, but not the time of day ("at 5 pm").
+_PRIME_MINISTER = re.compile(r"(?<!\d)(?<!\d )\b(?:PM|pm)(?=\b(?!\.\w))")
+
+
 def expand_shorthand(text: str) -> str:
     """Lower-case chat shorthand written out in full; "US" or "HR" as capitals are left alone."""
+    text = _PRIME_MINISTER.sub(lambda m: "Prime Minister" if m.group().isupper() else "prime minister", text)
     text = _SECRETARY.sub(lambda m: f"{m.group(1)} secretar{'ies' if m.group(2) else 'y'}", text)
     return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group()], text)
 
@@ -313,6 +322,10 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
         titled_only = True  # "what did the health secretary say": a description, whatever surname "health" is near
     if _INDEFINITE.search(text[: subject.text_span[0]]):
         titled_only = True  # "Did a Liberal Democrat suggest...": one of many, described, never a name
+    if _DETERMINED.search(text[: subject.text_span[0]]) and _OFFICE_HEAD.fullmatch(words[-1].lower()):
+        titled_only = True  # "the Commons Speaker", "the Welsh First Minister": an office, capitalised
+    if len(words) == 1 and _ACRONYM.fullmatch(words[0]) and surname not in known_surnames:
+        return ParsedQuestion(text, None, None, None, words[0])  # "Why did UKIP say": a body, found by who speaks for it
     if surname and not titled_only and (subject.proper or lower_case):
         known = _known_surname(surname, persons)
         if known and (not first or not first_names.get(known) or first in first_names[known]):
@@ -340,6 +353,7 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
 
 
 _DETERMINED = re.compile(r"\b(?:the|a|an)\s+$")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 _INDEFINITE = re.compile(r"\b(?:a|an|any|some)\s+$", re.I)
 
 
@@ -514,7 +528,7 @@ def speaks_for_someone(text: str | None) -> bool:
 def asks_for_a_body(role: str) -> bool:
     """The role is a body's or its spokesman's ("the Harbour Foundation", "a Home Office spokesman"), whose
     position anyone speaking for it gives; a person's office ("the prime minister") is only its holder's."""
-    return any(word in _BODY_WORDS or word in _SPEAKING_FOR for word in _WORD.findall(role.lower()))
+    return bool(_ACRONYM.fullmatch(role)) or any(word in _BODY_WORDS or word in _SPEAKING_FOR for word in _WORD.findall(role.lower()))
 
 
 def role_variants(role: str) -> list[str]:
@@ -575,7 +589,7 @@ def describes_one_person(parsed: ParsedQuestion) -> bool:
 
 
 def _role_phrase(text: str) -> str | None:
-    match = _ROLE_SLOT.search(text) or _ROLE_AFTER_AUX.search(text)
+    match = _ROLE_SLOT.search(text) or _ROLE_AFTER_AUX.search(text) or _OFFICE_AFTER_AUX.search(text)
     if not match:
         return None
     words = match.group("role").split()
@@ -594,6 +608,11 @@ _OFFICE_HEADS = (
     "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
 )
 # Offices' head words long enough to mend a slip in ("the shadow chancelor", "the health secetary").
+_OFFICE_HEAD = re.compile(_OFFICE_HEADS)
+# "Who did the former Labour leader tip...": an office in the subject's place, whatever verb follows it.
+_OFFICE_AFTER_AUX = re.compile(
+    rf"\b(?:did|does|do|has|have|had|will|would)\s+the\s+(?P<role>(?:[\w'’-]+\s+){{0,4}}?(?:{_OFFICE_HEADS}))\s+[a-z]+\b", re.I
+)
 _OFFICE_SLIP_MIN_LENGTH = 6
 _OFFICE_WORDS = tuple(w for w in _OFFICE_HEADS.split("|") if " " not in w and len(w) >= _OFFICE_SLIP_MIN_LENGTH)
 

@@ -267,6 +267,25 @@ def _nominal_root(root) -> bool:
     return "acl" in deps and bool(deps & {"appos", "compound"}) and not deps & {"aux", "dobj", "ccomp", "xcomp", "nsubj", "nsubjpass"}
 
 
+def _named_member(head):
+    """For a capitalised head followed by a preposition whose object is a possessor and a name ("War [on Want's
+    Ann Roe]"), the preposition's words and its possessive mark; else None."""
+    if not head.text[:1].isupper():
+        return None
+    for child in head.rights:
+        if child.dep_ != "prep" or child.lower_ not in ("on", "at", "of", "for", "in", "against"):
+            continue
+        sub = list(child.subtree)
+        cases = [t for t in sub if _possessive(t)]
+        if not cases:
+            return None
+        after = [t for t in sub if t.i > cases[-1].i]
+        if 2 <= len(after) <= 4 and all(t.text[:1].isupper() for t in after) and all(t.text[:1].isupper() or t.lower_ in ("the", "of", "and") for t in sub[1:] if t.i < cases[-1].i):
+            return sub, cases[-1]
+        return None
+    return None
+
+
 def _phrase(head) -> Phrase:
     if head.lower_ in ("he", "she", "they", "we", "i", "it"):
         return Phrase((head.text,), pronoun=True)
@@ -292,6 +311,12 @@ def _phrase(head) -> Phrase:
     # a poss chain ("The Rural Alliance Party's council leader") is kept in `words`
     cases = [t for t in left if _possessive(t)]
     owner = len(_words([t for t in left if t.i < cases[-1].i])) if cases else 0
+    owned = _named_member(head)
+    if owned is not None and not cases:
+        # "War on Want's Ann Roe said": the parse hangs the person on a body whose name holds a preposition
+        everything = left + [head] + owned[0]
+        words, owner = _words(everything), len(_words([t for t in everything if t.i < owned[1].i]))
+        cases = [owned[1]]
     return Phrase(
         tuple(words), appositives=tuple(a for a in appositives if a), of=of, possessive=bool(cases), owner=owner,
         coordinated=any(child.dep_ == "conj" for child in head.rights),

@@ -580,3 +580,27 @@ def test_a_who_clause_about_someone_just_named_says_whether_she_is_meant():
     assert who(rows, "going anywhere") == Attribution("Ann Kell", "direct")
     # "beat her": the woman is someone else, so Tom Reed is not made one, and "he" is still him.
     assert who(rows, "pass this bill") == Attribution("Tom Reed", "direct")
+
+
+def test_said_then_an_office_in_lower_case_then_the_name_is_that_person():
+    rows = read(
+        "The Conservatives claimed the toll would cost every driver 300 pounds. "
+        '"This is typical of the council," said Tory shadow local transport secretary Ann Roe. '
+        '"They claim to help drivers."'
+    )
+    assert who(rows, "typical of the council") == Attribution("Ann Roe", "direct")
+    assert who(rows, "They claim to help") == Attribution("Ann Roe", "direct")
+
+
+def test_a_quote_opened_again_without_closing_is_the_speaker_named_at_its_end():
+    rows = read(
+        "A group of councillors agreed there was nothing wrong. Ferries, they insisted, would not be an issue. "
+        '"The biggest problem we have got is the polls. "It might sound great, but it breeds complacency," '
+        "said Riverton Councillor Sam Poe. And even the critics agreed."
+    )
+    assert who(rows, "The biggest problem") == Attribution("Sam Poe", "direct")
+
+
+def test_a_person_of_a_body_whose_name_holds_a_preposition_is_that_person():
+    rows = read('Fares rose again. Homes for Heroes\'s Ann Pryor said: "This is a scandal."')
+    assert who(rows, "This is a scandal") == Attribution("Ann Pryor", "direct")

@@ -417,3 +417,26 @@ def test_chat_shorthand_for_an_office_is_written_out_but_a_body_is_left_alone():
     assert expand_shorthand("what did the foreign secs say") == "what did the foreign secretaries say"
     assert expand_shorthand("sec chair on fees") == "sec chair on fees"  # the SEC's chair, typed in lower case
     assert expand_shorthand("the sec said") == "the sec said"
+
+
+def test_a_capitalised_office_after_the_is_a_role_and_an_acronym_is_a_body():
+    from retrieval.query import asks_for_a_body
+
+    for question, role in [
+        ("What has the Harbour Speaker said about phones in the chamber?", "Harbour Speaker"),
+        ("What did the Welsh First Minister say about ferries?", "Welsh First Minister"),
+        ("What did the PM say about the toll bridge?", "Prime Minister"),
+        ("what did the pm say about the toll bridge", "prime minister"),
+        ("Why did the RTA say it had to spend so much on posters?", "RTA"),
+    ]:
+        parsed = ask(question)
+        assert (parsed.speaker_key, parsed.role) == (None, role), question
+    assert asks_for_a_body("RTA") and not asks_for_a_body("Prime Minister")
+    assert "5 pm" in ask("What did Crane say about the ferry at 5 pm?").text  # the time of day is left alone
+
+
+def test_a_name_after_from_is_the_speaker_only_where_someone_speaks():
+    assert ask("Any word from Crane?").speaker_key == "crane"
+    assert ask("Would Ms Crane accept donations from XYZ members?").speaker_key == "crane"
+    parsed = ask("Who did the former harbour commissioner tip to take over from Crane?")
+    assert (parsed.speaker_key, parsed.role) == (None, "former harbour commissioner")
