@@ -1210,6 +1210,9 @@ def _resolve_description(phrase: str, people: "_People", last_body: str | None, 
         named = {c for r, c in people.roles if r.split()[-1] == words[-1].lower() and set(r.split()) <= described}
         if len(named) == 1:
             return people.canonical(named.pop().split())
+    holders = {people.canonical(c.split()) for r, c in people.roles if r == phrase.lower()}
+    if len(holders) == 1:
+        return holders.pop()  # "The Tory leader went on:" after "Tory leader Michael Howard": the one so introduced
     return people.expand(phrase)
 
 

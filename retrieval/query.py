@@ -428,7 +428,10 @@ def _first_name_then_surname(text: str, tokens, persons, first_names: dict[str, 
         if _OBJECT_POSITION.search(text[: tokens[i][0]]) or not typed.isalpha():
             continue
         if typed in persons and first in first_names.get(typed, ()):
-            return text[tokens[i][0] : tokens[i + 1][1]], typed, first
+            after = tokens[i + 2 : i + 4]
+            if len(after) == 2 and after[1][2] in persons and after[0][2] in first_names.get(after[1][2], ()):
+                i += 2  # "age concern gordon lishman": the person named right after a body that speaks is the one asked
+            return text[tokens[i][0] : tokens[i + 1][1]], tokens[i + 1][2], tokens[i][2]
         if typed in persons and (known_first := _near_first_name(first, first_names.get(typed, ()), persons)):
             return text[tokens[i][0] : tokens[i + 1][1]], typed, known_first  # "micheal roe" for Michael Roe
         if len(typed) < 4:

@@ -604,3 +604,13 @@ def test_a_quote_opened_again_without_closing_is_the_speaker_named_at_its_end():
 def test_a_person_of_a_body_whose_name_holds_a_preposition_is_that_person():
     rows = read('Fares rose again. Homes for Heroes\'s Ann Pryor said: "This is a scandal."')
     assert who(rows, "This is a scandal") == Attribution("Ann Pryor", "direct")
+
+
+def test_a_description_an_article_gave_one_named_person_is_that_person():
+    rows = read(
+        "On Wednesday, Tory leader Ann Roe went on the offensive over the ferry contract. "
+        'The Tory leader went on: "He does not stop there: he thinks the harbour board is weak. '
+        '"He says the minister is a bully."'
+    )
+    assert who(rows, "harbour board is weak") == Attribution("Ann Roe", "direct")
+    assert who(rows, "minister is a bully") == Attribution("Ann Roe", "direct")

@@ -440,3 +440,11 @@ def test_a_name_after_from_is_the_speaker_only_where_someone_speaks():
     assert ask("Would Ms Crane accept donations from XYZ members?").speaker_key == "crane"
     parsed = ask("Who did the former harbour commissioner tip to take over from Crane?")
     assert (parsed.speaker_key, parsed.role) == (None, "former harbour commissioner")
+
+
+def test_typed_fast_a_person_named_right_after_a_body_is_the_one_asked():
+    people = frozenset({"watch", "poe"})
+    firsts = {"watch": frozenset({"harbour"}), "poe": frozenset({"sam"})}
+    parsed = parse_question("harbour watch sam poe take on the ferry fares", people, people, firsts)
+    assert (parsed.speaker_key, parsed.first_name) == ("poe", "sam")
+    assert parse_question("harbour watch on the ferry fares", people, people, firsts).speaker_key == "watch"
