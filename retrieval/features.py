@@ -27,6 +27,7 @@ from .query import (
     mend_office_words,
     name_key,
     named_dates,
+    changes_an_office,
     names_another_office,
     parse_question,
     person_like,
@@ -146,6 +147,7 @@ class Derived:
                 self.first_names[surname] = self.first_names.get(surname, frozenset()) | givens[name]
         # Passages whose speaker's introduction may name another office than an asked one (see _role_match).
         self.changed_offices = [i for i, p in enumerate(gen.passages) if p.role and any(w in OFFICE_CHANGERS for w in p.role.split())]
+        self.introduced_rows = [i for i, p in enumerate(gen.passages) if p.role]
         self.speaks_for = np.fromiter((speaks_for_someone(p.role) or speaks_for_someone(p.speaker) for p in gen.passages), dtype=bool, count=n)
         self.surname = np.array([keys[p.speaker][0] if p.speaker else "" for p in gen.passages], dtype=object)
         self.givens = np.array([givens[p.speaker] if p.speaker else frozenset() for p in gen.passages], dtype=object)
@@ -413,7 +415,7 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     if not shares:
         return None
     other = np.zeros(len(gen.passages), dtype=bool)
-    for row in built.changed_offices:
+    for row in built.introduced_rows if changes_an_office(role) else built.changed_offices:
         other[row] = names_another_office(gen.passages[row].role, role)
     if not asks_for_a_body(role):
         other |= built.speaks_for

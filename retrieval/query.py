@@ -513,13 +513,21 @@ _WORD = re.compile(r"[a-z]+")
 
 
 def names_another_office(introduced_as: str | None, role: str) -> bool:
-    """The introduction puts an office-changing word, which the asked role lacks, before one of the role's words."""
+    """One of the two puts an office-changing word, which the other lacks, before a word they share: the
+    shadow chancellor is not the chancellor, nor the prime minister the deputy prime minister."""
     words = _WORD.findall((introduced_as or "").lower())
     asked = _WORD.findall(role.lower())
-    stems = {w[:5] for w in asked}
-    return any(
-        word in OFFICE_CHANGERS and word not in asked and following[:5] in stems for word, following in zip(words, words[1:])
-    )
+    return _changes_office(words, asked) or _changes_office(asked, words)
+
+
+def _changes_office(words: list[str], other: list[str]) -> bool:
+    stems = {w[:5] for w in other}
+    return any(word in OFFICE_CHANGERS and word not in other and following[:5] in stems for word, following in zip(words, words[1:]))
+
+
+def changes_an_office(role: str) -> bool:
+    """The role holds an office-changing word ("deputy prime minister")."""
+    return any(word in OFFICE_CHANGERS for word in _WORD.findall(role.lower()))
 
 
 def speaks_for_someone(text: str | None) -> bool:

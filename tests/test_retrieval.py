@@ -420,6 +420,12 @@ def test_an_asked_office_is_not_the_shadow_office_nor_a_spokesman_for_its_holder
     # "Shadow chancellor" holds every word of "the chancellor", but names another office.
     assert fits("What did the chancellor say about taxes?") == {"Ed Marsh": True, "Ann Vale": False, "prime minister official spokesman": False}
     assert fits("What did the shadow chancellor say about taxes?")["Ann Vale"] is True
+    # Nor does the chancellor half fit the shadow chancellor: the asked office's own changing word counts too.
+    from retrieval.features import FEATURES, candidates
+
+    cs = candidates(engine.generation, engine.embedder, "What did the shadow chancellor say about taxes?")
+    fit = {engine.generation.passages[row].speaker: f for row, f in zip(cs.rows, cs.features[:, FEATURES.index("role")])}
+    assert fit["Ed Marsh"] == 0.0 and fit["Ann Vale"] == 1.0
     # Someone speaking for the prime minister is not the prime minister; asked for the spokesman, he is.
     assert fits("What did the prime minister say about the Budget?")["prime minister official spokesman"] is False
     assert fits("What did the prime minister's spokesman say about the Budget?")["prime minister official spokesman"] is True
