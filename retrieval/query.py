@@ -377,9 +377,13 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
     paired = _first_name_then_surname(text, tokens, persons, first_names)
     if paired is not None:
         return paired
+    # Written with capitals: a word after the first that starts with one and is not an acronym ("WHO funding").
+    cased = any(w[:1].isupper() and not w.isupper() for w in text.split()[1:])
     for i, (start, end, word) in enumerate(tokens):
         if _OBJECT_POSITION.search(text[:start]):
             continue
+        if cased and not text[start].isupper():
+            continue  # in a question written with capitals, a word in lower case is no name: "Blair leaning on"
         options = [(word, end)]
         if i + 1 < len(tokens):
             options.append((f"{word}-{tokens[i + 1][2]}", tokens[i + 1][1]))  # "hale dunmore" for Hale-Dunmore

@@ -448,3 +448,10 @@ def test_typed_fast_a_person_named_right_after_a_body_is_the_one_asked():
     parsed = parse_question("harbour watch sam poe take on the ferry fares", people, people, firsts)
     assert (parsed.speaker_key, parsed.first_name) == ("poe", "sam")
     assert parse_question("harbour watch on the ferry fares", people, people, firsts).speaker_key == "watch"
+
+
+def test_in_a_question_written_with_capitals_an_ordinary_word_is_never_a_near_spelling_of_a_name():
+    known = frozenset({"lanning", "crane"})
+    parsed = parse_question("What has been said about Crane's ferry leaning on the harbour board?", known, known)
+    assert parsed.speaker_key is None
+    assert parse_question("leaning on the harbour board", known, known).speaker_key == "lanning"  # typed fast, a slip
