@@ -73,8 +73,16 @@ class Lexical:
         words = [w for w in self.tokenizer.splitter(text.lower()) if w and w not in _FUNCTION_WORDS]
         if not words:
             return 0.0
-        stems = {self._stem(w) for w in words}
-        return sum(1 for s in stems if not self.knows(s)) / len(stems)
+        stems = {self._stem(w): w for w in words}
+        return sum(1 for s, w in stems.items() if not self.knows(s) and not self._knows_base(w)) / len(stems)
+
+    def _knows_base(self, word: str) -> bool:
+        """A comparative or superlative whose plain form a passage uses ("angrier", "safest"): the stemmer
+        keeps their endings, and the subject is known all the same."""
+        for ending, plain in (("iest", "y"), ("ier", "y"), ("est", ""), ("er", ""), ("st", ""), ("r", "")):
+            if word.endswith(ending) and len(word) - len(ending) >= 3 and self.knows(self._stem(word[: -len(ending)] + plain)):
+                return True
+        return False
 
     def knows(self, stem: str) -> bool:
         return stem in self.tokenizer.stem_to_sid

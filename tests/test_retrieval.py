@@ -92,6 +92,9 @@ def test_unknown_share_counts_topic_words_absent_from_every_passage():
     assert lex.unknown_share("cricket in Pakistan") == 0.5
     assert lex.unknown_share("MMR jab") == 1.0
     assert lex.unknown_share("the and of") == 0.0  # stop words only: nothing to judge
+    angry = Lexical.build(["Voters are angry about the safe seats."])
+    assert angry.unknown_share("angrier voters") == 0.0  # a comparative of a word passages use
+    assert angry.unknown_share("safest seats") == 0.0
 
 
 INTERVIEW = """---
