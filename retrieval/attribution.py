@@ -1212,7 +1212,7 @@ def _resolve_description(phrase: str, people: "_People", last_body: str | None, 
             return people.canonical(named.pop().split())
     holders = {people.canonical(c.split()) for r, c in people.roles if r == phrase.lower()}
     if len(holders) == 1:
-        return holders.pop()  # "The Tory leader went on:" after "Tory leader Michael Howard": the one so introduced
+        return holders.pop()  # "The Tory leader went on:" after "Tory leader Ann Roe": the one so introduced
     return people.expand(phrase)
 
 

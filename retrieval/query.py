@@ -323,9 +323,9 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
     if _INDEFINITE.search(text[: subject.text_span[0]]):
         titled_only = True  # "Did a Liberal Democrat suggest...": one of many, described, never a name
     if _DETERMINED.search(text[: subject.text_span[0]]) and _OFFICE_HEAD.fullmatch(words[-1].lower()):
-        titled_only = True  # "the Commons Speaker", "the Welsh First Minister": an office, capitalised
+        titled_only = True  # "the Harbour Speaker", "the Welsh First Minister": an office, capitalised
     if len(words) == 1 and _ACRONYM.fullmatch(words[0]) and surname not in known_surnames:
-        return ParsedQuestion(text, None, None, None, words[0])  # "Why did UKIP say": a body, found by who speaks for it
+        return ParsedQuestion(text, None, None, None, words[0])  # "Why did the RTA say": a body, found by who speaks for it
     if surname and not titled_only and (subject.proper or lower_case):
         known = _known_surname(surname, persons)
         if known and (not first or not first_names.get(known) or first in first_names[known]):
@@ -383,7 +383,7 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
         if _OBJECT_POSITION.search(text[:start]):
             continue
         if cased and not text[start].isupper():
-            continue  # in a question written with capitals, a word in lower case is no name: "Blair leaning on"
+            continue  # in a question written with capitals, a word in lower case is no name: "Roe leaning on"
         options = [(word, end)]
         if i + 1 < len(tokens):
             options.append((f"{word}-{tokens[i + 1][2]}", tokens[i + 1][1]))  # "hale dunmore" for Hale-Dunmore
@@ -434,7 +434,7 @@ def _first_name_then_surname(text: str, tokens, persons, first_names: dict[str, 
         if typed in persons and first in first_names.get(typed, ()):
             after = tokens[i + 2 : i + 4]
             if len(after) == 2 and after[1][2] in persons and after[0][2] in first_names.get(after[1][2], ()):
-                i += 2  # "age concern gordon lishman": the person named right after a body that speaks is the one asked
+                i += 2  # "harbour watch sam poe": the person named right after a body that speaks is the one asked
             return text[tokens[i][0] : tokens[i + 1][1]], tokens[i + 1][2], tokens[i][2]
         if typed in persons and (known_first := _near_first_name(first, first_names.get(typed, ()), persons)):
             return text[tokens[i][0] : tokens[i + 1][1]], typed, known_first  # "micheal roe" for Michael Roe

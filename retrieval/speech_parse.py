@@ -268,8 +268,8 @@ def _nominal_root(root) -> bool:
 
 
 def _named_member(head):
-    """For a capitalised head followed by a preposition whose object is a possessor and a name ("War [on Want's
-    Ann Roe]"), the preposition's words and its possessive mark; else None."""
+    """For a capitalised head followed by a preposition whose object is a possessor and a name ("Homes [for
+    Heroes's Ann Roe]"), the preposition's words and its possessive mark; else None."""
     if not head.text[:1].isupper():
         return None
     for child in head.rights:
@@ -313,7 +313,7 @@ def _phrase(head) -> Phrase:
     owner = len(_words([t for t in left if t.i < cases[-1].i])) if cases else 0
     owned = _named_member(head)
     if owned is not None and not cases:
-        # "War on Want's Ann Roe said": the parse hangs the person on a body whose name holds a preposition
+        # "Homes for Heroes's Ann Roe said": the parse hangs the person on a body whose name holds a preposition
         everything = left + [head] + owned[0]
         words, owner = _words(everything), len(_words([t for t in everything if t.i < owned[1].i]))
         cases = [owned[1]]
