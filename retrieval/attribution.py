@@ -988,7 +988,10 @@ def _antecedent(
                     candidate = _known_person(ref, people)
                 elif ref is not None and ref.kind == "role":
                     found = set(people.by_role(ref.value.lower()))
-                    candidate = found.pop() if len(found) == 1 else None
+                    candidate = next(iter(found)) if len(found) == 1 else None
+                    if not found and ref.value.split()[-1].lower() in _SOURCE_HEADS:
+                        # "The spokesman declined to comment... He said": the fuller description of a spokesman before
+                        candidate = _resolve_role(ref.value, people, [s for s in speakers[:j] if s])
                 elif ref is not None and ref.kind == "desc" and ref.person:
                     # "a spokesman for the Harbour Office ... He said": an unnamed source stays its description
                     candidate = ref.value if ref.value.split()[-1].lower() in _SOURCE_HEADS else _resolve_role(ref.value, people, [])
@@ -1526,7 +1529,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
         refs[k] = _colon_speaker(clause.subject, people)
     if labels is None:
         for k, ref in enumerate(refs):
-            if ref is None or not ref.person or not (ref.kind == "desc" if k == 0 else _unheld_description(ref, people, sentences[k], text)):
+            if ref is None or not ref.person or not ((ref.kind == "desc" and k == 0) or _unheld_description(ref, people, sentences[k], text)):
                 continue
             holder = _named_next(k, sentences, text, people, said_next=k > 0)
             if holder is not None:

@@ -614,3 +614,20 @@ def test_a_description_an_article_gave_one_named_person_is_that_person():
     )
     assert who(rows, "harbour board is weak") == Attribution("Ann Roe", "direct")
     assert who(rows, "minister is a bully") == Attribution("Ann Roe", "direct")
+
+
+def test_a_lead_that_names_only_an_office_is_the_person_the_next_sentence_opens_with():
+    rows = read(
+        "A change of course is needed if the harbour is to prosper, the shadow harbour secretary said as the conference began. "
+        "Ann Roe said the town could not compete without the tax cuts she was promising."
+    )
+    assert who(rows, "A change of course") == Attribution("Ann Roe", "reported")
+
+
+def test_he_after_the_spokesman_declined_is_that_spokesman():
+    rows = read(
+        "Asked about the report, the harbour board's official spokesman said: \"We believe the risk is real.\" "
+        "The spokesman declined to comment on whether the board had received warnings. "
+        "He said the board did not disclose the advice it received."
+    )
+    assert who(rows, "did not disclose") == Attribution("harbour board official spokesman", "reported")
