@@ -147,7 +147,11 @@ class Derived:
                 self.first_names[surname] = self.first_names.get(surname, frozenset()) | givens[name]
         # Passages whose speaker's introduction may name another office than an asked one (see _role_match).
         self.changed_offices = [i for i, p in enumerate(gen.passages) if p.role and any(w in OFFICE_CHANGERS for w in p.role.split())]
-        self.introduced_rows = [i for i, p in enumerate(gen.passages) if p.role]
+        by_introduction: dict[str, list[int]] = {}
+        for i, p in enumerate(gen.passages):
+            if p.role:
+                by_introduction.setdefault(p.role, []).append(i)
+        self.introductions = {role: np.array(rows) for role, rows in by_introduction.items()}
         self.speaks_for = np.fromiter((speaks_for_someone(p.role) or speaks_for_someone(p.speaker) for p in gen.passages), dtype=bool, count=n)
         self.surname = np.array([keys[p.speaker][0] if p.speaker else "" for p in gen.passages], dtype=object)
         self.givens = np.array([givens[p.speaker] if p.speaker else frozenset() for p in gen.passages], dtype=object)
@@ -415,8 +419,15 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     if not shares:
         return None
     other = np.zeros(len(gen.passages), dtype=bool)
-    for row in built.introduced_rows if changes_an_office(role) else built.changed_offices:
-        other[row] = names_another_office(gen.passages[row].role, role)
+    if changes_an_office(role):
+        # Only an introduction sharing a word with the role can name another office of it.
+        stems = {w[:5] for w in role.lower().split()}
+        for introduced, rows in built.introductions.items():
+            if any(w[:5] in stems for w in introduced.split()) and names_another_office(introduced, role):
+                other[rows] = True
+    else:
+        for row in built.changed_offices:
+            other[row] = names_another_office(gen.passages[row].role, role)
     if not asks_for_a_body(role):
         other |= built.speaks_for
     return np.where(other, 0.0, np.max(shares, axis=0))
