@@ -18,16 +18,15 @@ import numpy as np
 from .attribution import is_interviewer, is_labelled_transcript
 from .index import Generation
 from .query import (
+    OFFICE_CHANGERS,
     ParsedQuestion,
     asks_for_a_body,
     core_query_text,
     describes_one_person,
-    OFFICE_CHANGERS,
     given_names,
     mend_office_words,
     name_key,
     named_dates,
-    changes_an_office,
     names_another_office,
     parse_question,
     person_like,
@@ -145,8 +144,7 @@ class Derived:
             surname = keys[name][0]
             if surname and person_like(name):
                 self.first_names[surname] = self.first_names.get(surname, frozenset()) | givens[name]
-        # Passages whose speaker's introduction may name another office than an asked one (see _role_match).
-        self.changed_offices = [i for i, p in enumerate(gen.passages) if p.role and any(w in OFFICE_CHANGERS for w in p.role.split())]
+        # Each introduction and the passages it introduces: whether it names another office than an asked one (see _role_match).
         by_introduction: dict[str, list[int]] = {}
         for i, p in enumerate(gen.passages):
             if p.role:
@@ -419,15 +417,15 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     if not shares:
         return None
     other = np.zeros(len(gen.passages), dtype=bool)
-    if changes_an_office(role):
-        # Only an introduction sharing a word with the role can name another office of it.
-        stems = {w[:5] for w in role.lower().split()}
-        for introduced, rows in built.introductions.items():
-            if any(w[:5] in stems for w in introduced.split()) and names_another_office(introduced, role):
-                other[rows] = True
-    else:
-        for row in built.changed_offices:
-            other[row] = names_another_office(gen.passages[row].role, role)
+    asked = re.findall(r"[a-z]+", role.lower())  # the words names_another_office reads
+    stems = {w[:5] for w in asked}
+    asked_changes = any(w in OFFICE_CHANGERS for w in asked)
+    for introduced, rows in built.introductions.items():
+        # Each introduction judged once; only one sharing a word with the role, and with an office-changing word on
+        # one side or the other, can name another office of it.
+        shared = any(w[:5] in stems for w in re.findall(r"[a-z]+", introduced))
+        if shared and (asked_changes or any(w in OFFICE_CHANGERS for w in introduced.split())) and names_another_office(introduced, role):
+            other[rows] = True
     if not asks_for_a_body(role):
         other |= built.speaks_for
     return np.where(other, 0.0, np.max(shares, axis=0))

@@ -433,9 +433,9 @@ def _first_name_then_surname(text: str, tokens, persons, first_names: dict[str, 
             continue
         if typed in persons and first in first_names.get(typed, ()):
             after = tokens[i + 2 : i + 4]
-            if len(after) == 2 and after[1][2] in persons and after[0][2] in first_names.get(after[1][2], ()):
-                i += 2  # "harbour watch sam poe": the person named right after a body that speaks is the one asked
-            return text[tokens[i][0] : tokens[i + 1][1]], tokens[i + 1][2], tokens[i][2]
+            # "harbour watch sam poe": the person named right after a body that speaks is the one asked
+            at = i + 2 if len(after) == 2 and after[1][2] in persons and after[0][2] in first_names.get(after[1][2], ()) else i
+            return text[tokens[at][0] : tokens[at + 1][1]], tokens[at + 1][2], tokens[at][2]
         if typed in persons and (known_first := _near_first_name(first, first_names.get(typed, ()), persons)):
             return text[tokens[i][0] : tokens[i + 1][1]], typed, known_first  # "micheal roe" for Michael Roe
         if len(typed) < 4:
@@ -529,11 +529,6 @@ def _changes_office(words: list[str], other: list[str]) -> bool:
     return any(word in OFFICE_CHANGERS and word not in other and following[:5] in stems for word, following in zip(words, words[1:]))
 
 
-def changes_an_office(role: str) -> bool:
-    """The role holds an office-changing word ("deputy prime minister")."""
-    return any(word in OFFICE_CHANGERS for word in _WORD.findall(role.lower()))
-
-
 def speaks_for_someone(text: str | None) -> bool:
     """An introduction or label of someone speaking for another ("the prime minister's official spokesman")."""
     words = _WORD.findall((text or "").lower())
@@ -622,12 +617,12 @@ _OFFICE_HEADS = (
     "secretary|minister|leader|chancellor|spokesman|spokeswoman|spokesperson|pm|president|mayor|governor|senator|"
     "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
 )
-# Offices' head words long enough to mend a slip in ("the shadow chancelor", "the health secetary").
 _OFFICE_HEAD = re.compile(_OFFICE_HEADS)
 # "Who did the former Labour leader tip...": an office in the subject's place, whatever verb follows it.
 _OFFICE_AFTER_AUX = re.compile(
     rf"\b(?:did|does|do|has|have|had|will|would)\s+the\s+(?P<role>(?:[\w'’-]+\s+){{0,4}}?(?:{_OFFICE_HEADS}))\s+[a-z]+\b", re.I
 )
+# Offices' head words long enough to mend a slip in ("the shadow chancelor", "the health secetary").
 _OFFICE_SLIP_MIN_LENGTH = 6
 _OFFICE_WORDS = tuple(w for w in _OFFICE_HEADS.split("|") if " " not in w and len(w) >= _OFFICE_SLIP_MIN_LENGTH)
 
