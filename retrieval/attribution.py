@@ -50,6 +50,7 @@ _INVERTIBLE = frozenset(
 )
 _VERB_END_RE = re.compile(r"\b(?:" + _VERBS + r")$")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
+_OPENING_ACCORDING_RE = re.compile(r"\W*(?:(?:But|And|Yet|However|Now),?\s+)?[Aa]ccording to\s+")
 
 _PASSIVE = frozenset("is was were be been being are it's".split())
 
@@ -362,7 +363,16 @@ _OPENS_A_PERSON = frozenset("the a an by from with against".split())
 
 def _office_word(word: str) -> bool:
     """An ordinary word that can name an office ("immigration", "e-commerce", "accounts"): not a verb form."""
+    if word in _OFFICES_IN_ING:
+        return True
     return bool(re.fullmatch(r"[a-z][a-z\-]+", word)) and word not in _STOP and word not in SPEECH_FORMS and word not in _NOT_OFFICE and not word.endswith(("ing", "ed", "ly", "est"))
+
+
+# Offices named by a word that looks like a verb form: "housing minister", "policing spokesman".
+_OFFICES_IN_ING = frozenset(
+    "housing planning policing sentencing licensing farming fishing gambling banking nursing shipping broadcasting "
+    "marketing training".split()
+)
 
 
 _NOT_OFFICE = frozenset(
@@ -406,7 +416,7 @@ class _People:
             if ms > start and text[ms - 1] in " \t":
                 lower_roles = _office_words(text, max(start, ms - 64), ms)
             role_toks = [r.lower().rstrip(".") for r in lower_roles + roles]
-            role_toks = [r for r in role_toks if r not in _HONORIFICS and r not in ("former",)]
+            role_toks = [r for r in role_toks if r not in _HONORIFICS]
             # "Vice President Vance": one name after an office is a person too, so that a
             # transcript label ("THE VICE PRESIDENT:") or "the vice president said" can name him.
             office = bool(role_toks) and role_toks[-1] in _OFFICES
@@ -931,7 +941,13 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
 
 def _explicit_ref(parsed: Parsed | None, masked: str, people: "_People") -> _Ref | None:
     """Pass 1: the speaker a sentence names explicitly: the subject of its speech verb ("X said",
-    "said X", "X, who has said"), else "according to X"."""
+    "said X", "X, who has said"), else "according to X". A sentence that opens with "According to X," is X's
+    account whatever it reports: "According to Mr Sands, Lord Reade had warned ..." is Sands's claim."""
+    opening = _OPENING_ACCORDING_RE.match(masked)
+    if opening:
+        ref = _subject_after(masked, opening.end(), len(masked))
+        if ref is not None and ref.kind != "pron":
+            return ref
     if parsed is not None and parsed.speaker is not None:
         ref = _phrase_ref(parsed.speaker, people)
         if ref is not None:
@@ -1098,6 +1114,9 @@ def _unattributed_quote_speaker(k: int, sentences: list[SentenceSpan], marks: _M
     modes, final, refs, frac = marks.modes, marks.final, marks.refs, marks.frac
     p = sentences[k].paragraph
     j = k - 1
+    about = _narration_subject(j, sentences, marks, parsed, people) if j >= 0 and sentences[j].paragraph == p else None
+    if about is not None:
+        return about
     # a sentence that names a speaker we could not resolve ("the first minister said") stops the search
     while j >= 0 and sentences[j].paragraph == p and final[j] is None and refs[j] is None:
         j -= 1
@@ -1115,6 +1134,18 @@ def _unattributed_quote_speaker(k: int, sentences: list[SentenceSpan], marks: _M
         if phrase is not None and not phrase.pronoun:
             return _known_person(_phrase_ref(phrase, people), people)
     return None
+
+
+def _narration_subject(j: int, sentences: list[SentenceSpan], marks: _Marks, parsed: "_Parses", people: "_People") -> str | None:
+    """The person named as the subject of the narration just before a quotation no sentence attributes
+    ("Ann Roe repeated her party's calls for an inquiry. "The public interest..."): the quotation is theirs,
+    not the last quotation's speaker's, whom that sentence has moved the story on from."""
+    if marks.final[j] is not None or marks.refs[j] is not None or marks.frac[j] >= 0.5 or marks.modes[j] != "none":
+        return None
+    phrase = parsed.subject(j)
+    if phrase is None or phrase.pronoun:
+        return None
+    return _known_person(_phrase_ref(phrase, people), people)
 
 
 def _known_person(ref: _Ref | None, people: "_People") -> str | None:

@@ -28,6 +28,7 @@ from .query import (
     name_key,
     named_dates,
     names_another_office,
+    office_head,
     parse_question,
     person_like,
     place_qualifiers,
@@ -101,6 +102,7 @@ _REASON = re.compile(
 _MODAL = re.compile(r"\b(?:will|won[’']t|shall|must|cannot|can[’']t|going to)\b", re.I)
 _MODE_CODE = {"none": 0, "reported": 1, "direct": 2}
 SHORT_CHARS = 120  # below this, a passage without a topic word borrows its standing from its title and neighbours
+HEADLESS_ROLE = 0.5  # the share of an asked role kept by an introduction without the office's kind (see _role_match)
 
 
 @dataclass(frozen=True)
@@ -428,7 +430,15 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
             other[rows] = True
     if not asks_for_a_body(role):
         other |= built.speaks_for
-    return np.where(other, 0.0, np.max(shares, axis=0))
+    share = np.where(other, 0.0, np.max(shares, axis=0))
+    head = office_head(role)
+    if head is not None:
+        # Introduced without the office's kind ("the rights committee" for "the chair of the rights committee"):
+        # the words of where it is held, not the office.
+        for introduced, rows in built.introductions.items():
+            if not any(w[:5] == head[:5] for w in re.findall(r"[a-z]+", introduced)):
+                share[rows] *= HEADLESS_ROLE
+    return share
 
 
 def _place_credit(gen: Generation, built: Derived, places: dict[str, tuple[str, ...]]) -> dict[int, np.ndarray]:

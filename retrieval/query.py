@@ -316,6 +316,9 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
         # "MPs" (a committee's report: "the MPs found") is not who was asked.
         return ParsedQuestion(text, None, None, None, " ".join(subject.words + subject.of))
     surname, first = name_key(name)
+    owner = _owner_of_a_thing(subject, surname, persons)
+    if owner is not None:
+        return ParsedQuestion(text, owner, *name_key(owner))
     titled_only = all(w.lower().strip(".") in _ROLE_WORDS for w in words)
     lower_case = text == text.lower()
     if lower_case and surname not in known_surnames and _DETERMINED.search(text[: subject.text_span[0]]):
@@ -350,6 +353,29 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
         role = " ".join(subject.words + subject.of)
         return ParsedQuestion(text, None, None, None, role)
     return ParsedQuestion(text, None, None, None)
+
+
+def _owner_of_a_thing(subject, surname: str | None, persons) -> str | None:
+    """"What did Roe's Harbour Jobs Act offer", "Did Roe's stimulus plan work": a known person's act, plan or
+    law speaks with its author's words. Not their spokesman, government or party, nor a person named after
+    someone's ("Harbour Watch's Sir Tom Reade")."""
+    owner = subject.words[: len(subject.words) - len(subject.name_words)]
+    if not owner or (surname and surname in persons):
+        return None
+    head = subject.name_words[-1].lower().strip(".")
+    if head in _ROLE_WORDS or head in _SPEAKING_FOR or head in _BODY_WORDS or head in _GROUP_NOUNS or head in _PEOPLE_HEADS:
+        return None
+    name = " ".join(owner)
+    key = name_key(name)[0]
+    return name if key and key in persons else None
+
+
+# Heads of a description of someone, not of a thing: "Roe's strategist", "Poe's wife".
+_PEOPLE_HEADS = frozenset(
+    """adviser advisor advisers strategist aide deputy successor predecessor wife husband son daughter brother sister
+    friend friends colleague colleagues team supporters critics rival opponent opponents envoy administration
+    campaign party cabinet staff""".split()
+)
 
 
 _DETERMINED = re.compile(r"\b(?:the|a|an)\s+$")
@@ -618,6 +644,14 @@ _OFFICE_HEADS = (
     "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
 )
 _OFFICE_HEAD = re.compile(_OFFICE_HEADS)
+
+
+def office_head(role: str) -> str | None:
+    """The word that says what kind of office a role is: "director" in "Amnesty's director", "chair" in "the chair
+    of the rights committee"; None for a body or a description without one ("the harbour trust")."""
+    words = _WORD.findall(role.lower())
+    head = words[words.index("of") - 1] if "of" in words[1:] else (words[-1] if words else "")
+    return head if _OFFICE_HEAD.fullmatch(head) else None
 # "Who did the former Labour leader tip...": an office in the subject's place, whatever verb follows it.
 _OFFICE_AFTER_AUX = re.compile(
     rf"\b(?:did|does|do|has|have|had|will|would)\s+the\s+(?P<role>(?:[\w'’-]+\s+){{0,4}}?(?:{_OFFICE_HEADS}))\s+[a-z]+\b", re.I

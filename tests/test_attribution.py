@@ -259,7 +259,9 @@ def test_an_office_named_with_ordinary_words_is_taken_whole():
         "BBC political editor Ann Marlow said the vote was close.\n\n"
         "Tories attacked health secretary John Reade over the figures.\n\n"
         "Critics could picture Tory leader Sam Byrne in charge.\n\n"
-        "It was a good deal, the local government minister Nick Rayne said."
+        "It was a good deal, the local government minister Nick Rayne said.\n\n"
+        "More sites are needed, said housing minister Ann Vale.\n\n"
+        "Former harbour commissioner Rob Tate disagreed."
     )
     roles = read_speakers(text, split_sentences(text)).roles
     assert roles["hale"] == "immigration minister"
@@ -267,6 +269,8 @@ def test_an_office_named_with_ordinary_words_is_taken_whole():
     assert roles["reade"] == "health secretary"  # "attacked" is what the Tories did
     assert roles["byrne"] == "tory leader"
     assert roles["rayne"] == "local government minister"
+    assert roles["vale"] == "housing minister"  # an office, though it reads like a verb form
+    assert roles["tate"] == "former harbour commissioner"  # not the harbour commissioner
 
 
 def test_an_office_that_opens_its_sentence_keeps_its_capitalised_first_word():

@@ -631,3 +631,33 @@ def test_he_after_the_spokesman_declined_is_that_spokesman():
         "He said the board did not disclose the advice it received."
     )
     assert who(rows, "did not disclose") == Attribution("harbour board official spokesman", "reported")
+
+
+def test_a_former_holder_is_not_the_holder_of_the_office():
+    rows = read(
+        "Former harbour commissioner Ann Roe attacked the fees on Monday. "
+        "Harbour commissioner Tom Pike defended them in a statement.\n\n"
+        "The former harbour commissioner said boat owners were being driven away. "
+        "The harbour commissioner said the fees paid for the new lock gates."
+    )
+    assert who(rows, "driven away") == Attribution("Ann Roe", "reported")
+    assert who(rows, "new lock gates") == Attribution("Tom Pike", "reported")
+
+
+def test_a_quote_after_narration_about_someone_new_is_theirs():
+    rows = read(
+        'Harbour chief Tom Pike defended the fees, warning: "The gates will not pay for themselves." '
+        '"We have no other money." '
+        "Green councillor Ann Roe repeated her party's calls for the fees to be scrapped. "
+        '"Boat owners are being driven out of the town."'
+    )
+    assert who(rows, "no other money") == Attribution("Tom Pike", "direct")
+    assert who(rows, "driven out of the town") == Attribution("Ann Roe", "direct")
+
+
+def test_a_sentence_opening_with_according_to_is_that_sources_account():
+    rows = read(
+        "Lawyer Ann Roe has seen the harbour board's papers. "
+        "According to Ms Roe, Tom Pike had warned the board that the fees were unlawful."
+    )
+    assert who(rows, "had warned the board") == Attribution("Ann Roe", "reported")

@@ -455,3 +455,13 @@ def test_in_a_question_written_with_capitals_an_ordinary_word_is_never_a_near_sp
     parsed = parse_question("What has been said about Crane's ferry leaning on the harbour board?", known, known)
     assert parsed.speaker_key is None
     assert parse_question("leaning on the harbour board", known, known).speaker_key == "lanning"  # typed fast, a slip
+
+
+def test_a_known_persons_act_or_plan_speaks_with_their_words():
+    for question in ("What did Crane's Harbour Jobs Act offer employers?", "Did Crane's ferry plan cut fares?",
+                     "what did crane's toll bill promise"):
+        assert ask(question).speaker_key == "crane", question
+    # Their spokesman, their government or someone named after them is not them.
+    assert ask("What did Crane's spokesman say about fares?").speaker_key is None
+    assert ask("What did Crane's wife say about fares?").speaker_key is None
+    assert ask("What did Harbour Watch's Sir Tom Carver say?").speaker_key == "carver"

@@ -434,6 +434,36 @@ def test_an_asked_office_is_not_the_shadow_office_nor_a_spokesman_for_its_holder
     assert fits("What did the prime minister's spokesman say about the Budget?")["prime minister official spokesman"] is True
 
 
+RIGHTS_REPORT = """---
+title: Deaths in custody report
+outlet: Example Gazette
+published: 2005-03-02
+---
+The harbour rights committee said the cells were unsafe and the checks too rare.
+
+Rights committee chairman Ruth Orme said: "Every death in a cell is one too many."
+
+Former harbour commissioner Rob Tate said the report was overdue.
+"""
+
+
+def test_an_asked_office_fits_those_introduced_as_that_kind_of_office(make_engine, tmp_path):
+    from retrieval.features import FEATURES, candidates
+
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-02-rights.txt", RIGHTS_REPORT)
+
+    def fit(question):
+        cs = candidates(engine.generation, engine.embedder, question)
+        return {engine.generation.passages[row].speaker: f for row, f in zip(cs.rows, cs.features[:, FEATURES.index("role")])}
+
+    # The committee holds more of the words of "the chair of the harbour rights committee", but it is not a chair.
+    shares = fit("What did the chair of the harbour rights committee say about deaths in cells?")
+    assert shares["Ruth Orme"] > shares["harbour rights committee"]
+    # A former holder is asked for as one, and is not the holder.
+    assert fit("What did the former harbour commissioner say about the report?")["Rob Tate"] == 1.0
+    assert _counts_as_asked(engine, "What did the harbour commissioner say about the report?").get("Rob Tate") is not True
+
+
 FEES_REPORT = """Fees rise splits parties
 
 MPs on the education committee said the loans scheme had been badly run. The MPs found that forms went missing for months.
