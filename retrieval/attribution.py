@@ -866,6 +866,9 @@ def _office_holder(words: list[str], of: tuple[str, ...]) -> tuple[_Ref, str] | 
     return _Ref("name", " ".join(name), True, name), " ".join(w.lower() for w in office)
 
 
+_BODY_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
 def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     """A parsed subject as a speaker reference: a name beside a role wins, and the pair is remembered."""
     if phrase.pronoun:
@@ -876,6 +879,8 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if len(words) == 2 and words[0].lower().rstrip(".") in _GENDERED_TITLES and people.genders.get(_clean_tok(words[1]).lower()) == "?":
         # "Mrs Reade" where the article also has a "Mr Reade": not his full name
         return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
+    if len(words) == 1 and _BODY_ACRONYM.fullmatch(words[0]) and words[0] not in _POSTNOMINALS and words[0] != "PM":
+        return _Ref("desc", words[0], False)  # "UKIP asserts that ...": a party or a union by its letters
     if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
         return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
     held = None if phrase.appositives else _office_holder(words, phrase.of)
@@ -1188,6 +1193,12 @@ def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str
 
 _VERB_AFTER_NAME = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+)?(?:said|says|told|added|warned|argued|insisted|explained|claimed)\b")
 _OPENING_NAME = re.compile(r"(?:[A-Z][\w'’.-]*[ \t]+){1,3}[A-Z][\w'’-]*(?=[ \t]*[,;:]|[ \t]+[a-z])")
+
+
+def _body_itself(ref: "_Ref") -> str | None:
+    """Pass 2f: "The Green Party said", "UKIP said": a body named in full, whom no one speaks for here, speaks itself."""
+    acronym = _BODY_ACRONYM.fullmatch(ref.value) and ref.value not in _POSTNOMINALS and ref.value != "PM"
+    return ref.value if ref.value[:1].isupper() and (not ref.person or acronym) else None
 
 
 def _unheld_description(ref: "_Ref", people: "_People", sentence: SentenceSpan, text: str) -> bool:
@@ -1596,6 +1607,8 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
                 sp = label_speaker or default_speaker
         elif ref.kind == "role":
             sp = _resolve_role(ref.value, people, recent_speakers)
+            if sp is None and not transcript:
+                sp = _body_itself(ref)  # in a transcript the turn's speaker says it, whoever it names
         else:
             sp = _resolve_description(ref.value, people, last_group, text[: s.start])
         if sp is None:

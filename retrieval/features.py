@@ -34,6 +34,7 @@ from .query import (
     place_qualifiers,
     query_text,
     role_variants,
+    speaks_as_office_of,
     speaks_for_someone,
     subject_text,
     topic_text,
@@ -139,7 +140,8 @@ class Derived:
         names = {p.speaker for p in gen.passages if p.speaker}
         keys = {name: name_key(name) for name in names}
         givens = {name: given_names(name) for name in names}
-        self.person_surnames = frozenset(keys[name][0] for name in names if keys[name][0] and person_like(name))
+        titled = _titled_words(gen, {name for name in names if len(name.split()) == 1})
+        self.person_surnames = frozenset(keys[name][0] for name in names if keys[name][0] and (person_like(name) or name in titled))
         # surname -> the first names it is known with, for finding a casually typed name ("chris fox").
         self.first_names: dict[str, frozenset[str]] = {}
         for name in names:
@@ -222,6 +224,21 @@ class Derived:
         if self._role_terms is None:
             self._role_terms = _presence(gen, [p.role for p in gen.passages])
         return self._role_terms
+
+
+# A title before a capitalised word: "President Musharraf", "Dr. Birx", "Secretary Azar".
+_TITLED = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Gen|General|President|Secretary|Senator|Sen|Governor|Gov|Lord|Lady|Sir|Dame|Judge|Prof|"
+    r"Professor|Minister|Chancellor|Rev)\.?[ \t]+([A-Z][\w'’-]+)"
+)
+
+
+def _titled_words(gen: Generation, labels: set[str]) -> set[str]:
+    """Which one-word speaker labels ("Musharraf", "Birx") the corpus gives a person's title somewhere: a
+    person, though the label alone does not say so, and a casually typed name may mean them."""
+    if not labels:
+        return set()
+    return {w for p in gen.passages for w in _TITLED.findall(p.text) if w in labels}
 
 
 def _dated(published: np.ndarray, dates: tuple[str, ...]) -> np.ndarray:
@@ -329,6 +346,8 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     speaker_rows = gen.rows_of_speaker.get(parsed.speaker_key) if parsed.speaker_key else None
     if speaker_rows is not None:
         rows.update(speaker_rows.tolist())
+    officers = _officers_of(built, parsed)
+    rows.update(officers.tolist())
     role_match = _role_match(gen, built, parsed.role) if parsed.role else None
     if role_match is not None:
         fitting = np.flatnonzero(role_match >= 0.5)
@@ -351,7 +370,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
     own = own_share[c] if own_share is not None else np.zeros(len(c))
     shortness = np.clip(1.0 - built.lengths[c] / SHORT_CHARS, 0.0, 1.0)
     modes = built.modes[c]
-    match = _speaker_matches(built, c, parsed)
+    match = np.maximum(_speaker_matches(built, c, parsed), np.isin(c, officers))
     prev = np.clip(c - 1, 0, max(n - 1, 0))
     prev_asks = built.answered[prev] & built.prev_same[c]
     paragraph = built.paragraphs[c] @ query_vector
@@ -563,6 +582,15 @@ def _idf_share(matrix, ids: list[int], credit: dict[int, np.ndarray] | None = No
         if credit and term in credit and idf[j] > 0:
             extra += (credit[term] & (columns[:, j].toarray().ravel() == 0) & (held > 0)) * idf[j]
     return (held + extra) / idf.sum()
+
+
+def _officers_of(built: Derived, parsed: ParsedQuestion) -> np.ndarray:
+    """Asked for a body by its name ("What did the Police Federation say"), the passages of those who hold an office
+    in it ("Jan Berry, chairman of the Police Federation"): its words, as much as its own statements'."""
+    if not parsed.speaker or person_like(parsed.speaker):
+        return np.zeros(0, dtype=np.int64)
+    held = [rows for introduced, rows in built.introductions.items() if speaks_as_office_of(introduced, parsed.speaker)]
+    return np.concatenate(held) if held else np.zeros(0, dtype=np.int64)
 
 
 def _speaker_matches(built: Derived, c: np.ndarray, parsed: ParsedQuestion) -> np.ndarray:

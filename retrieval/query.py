@@ -263,12 +263,9 @@ def _parse(question: str, known_surnames, person_surnames, first_names: dict[str
             surname, first = name_key(" ".join(words[i:]))
             if surname and surname in persons:
                 return ParsedQuestion(text, " ".join(words[i:]), surname, first)
-    # Otherwise a known person's name outside a topic position ("Vance: discipline?").
-    for match in re.finditer(_NAME, text):
-        name = _trim_name(match.group())
-        surname, first = name_key(name)
-        if surname and surname in persons and not _OBJECT_POSITION.search(text[: match.start()]):
-            return ParsedQuestion(text, name, surname, first)
+    named = _known_name_outside_topic(text, persons)
+    if named is not None:
+        return named
     casual = _casual_name(text, persons, first_names)
     if casual:
         return ParsedQuestion(text, *casual)
@@ -352,29 +349,65 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
     if speech or subject.verb.endswith("ed"):
         role = " ".join(subject.words + subject.of)
         return ParsedQuestion(text, None, None, None, role)
-    return ParsedQuestion(text, None, None, None)
+    if any(_OFFICE_HEAD.fullmatch(w.lower()) for w in subject.words):
+        return ParsedQuestion(text, None, None, None, " ".join(subject.words + subject.of))  # "Which Tory leader read out..."
+    # "Which immigrants could stay under Obama's executive action?": the subject is the topic's; a known person
+    # named elsewhere, not as what the question is about, is whose words answer.
+    return _known_name_outside_topic(text, persons, set(subject.words)) or ParsedQuestion(text, None, None, None)
+
+
+# What someone's words are called: "Birx's advice", "Roe's view".
+_SAYINGS = frozenset(
+    """view views position stance take comment comments remark remarks word words statement statements opinion thought
+    thoughts response reaction argument arguments claim claims line case warning criticism defence defense advice message
+    answer verdict assessment explanation justification reasoning point idea ideas vision priorities approach comeback
+    retort reply rebuttal riposte excuse pitch plea appeal call demand request prediction forecast judgement judgment
+    analysis diagnosis note answers replies""".split()
+)
+_OWNED = re.compile(r"(?:'s|’s)\s+((?:[\w-]+\s+){0,2}[\w-]+)")
+
+
+def _owns_the_topic(text: str, name_end: int) -> bool:
+    """A name followed by "'s" and something of theirs that does not speak: "Was Roe's safety put at risk?"
+    asks about Roe's safety, not what Roe said; "Roe's advice", "Roe's jobs plan" are Roe's words."""
+    at = name_end - 2 if text[max(0, name_end - 2) : name_end] in ("'s", "’s") else name_end
+    owned = _OWNED.match(text, at)
+    return bool(owned) and not any(w.lower() in _WHAT_SPEAKS_FOR_ITS_AUTHOR or w.lower() in _SAYINGS for w in owned.group(1).split())
+
+
+def _known_name_outside_topic(text: str, persons, subject: set[str] = frozenset()) -> ParsedQuestion | None:
+    """A known person's name outside a topic position ("Vance: discipline?", not "what did Roe say about Vance"),
+    nor in the subject of a question about something of theirs ("Was Roe's safety at risk?")."""
+    for match in re.finditer(_NAME, text):
+        name = _trim_name(match.group())
+        surname, first = name_key(name)
+        if any(re.sub(r"(?:'s|’s)$", "", w) in subject for w in name.split()):
+            continue
+        if _owns_the_topic(text, match.end()):
+            continue
+        if surname and surname in persons and not _OBJECT_POSITION.search(text[: match.start()]):
+            return ParsedQuestion(text, name, surname, first)
+    return None
 
 
 def _owner_of_a_thing(subject, surname: str | None, persons) -> str | None:
     """"What did Roe's Harbour Jobs Act offer", "Did Roe's stimulus plan work": a known person's act, plan or
-    law speaks with its author's words. Not their spokesman, government or party, nor a person named after
-    someone's ("Harbour Watch's Sir Tom Reade")."""
+    law speaks with its author's words; their spokesman, their safety or a person named after someone's
+    ("Harbour Watch's Sir Tom Reade") does not."""
     owner = subject.words[: len(subject.words) - len(subject.name_words)]
     if not owner or (surname and surname in persons):
         return None
-    head = subject.name_words[-1].lower().strip(".")
-    if head in _ROLE_WORDS or head in _SPEAKING_FOR or head in _BODY_WORDS or head in _GROUP_NOUNS or head in _PEOPLE_HEADS:
-        return None
+    if subject.name_words[-1].lower().strip(".") not in _WHAT_SPEAKS_FOR_ITS_AUTHOR:
+        return None  # "Was Roe's safety put at risk": the topic's, not a speaker
     name = " ".join(owner)
     key = name_key(name)[0]
     return name if key and key in persons else None
 
 
-# Heads of a description of someone, not of a thing: "Roe's strategist", "Poe's wife".
-_PEOPLE_HEADS = frozenset(
-    """adviser advisor advisers strategist aide deputy successor predecessor wife husband son daughter brother sister
-    friend friends colleague colleagues team supporters critics rival opponent opponents envoy administration
-    campaign party cabinet staff""".split()
+# What a person's words are written in and so speaks for them: "Roe's Jobs Act", "Roe's stimulus plan".
+_WHAT_SPEAKS_FOR_ITS_AUTHOR = frozenset(
+    """act bill plan plans law budget scheme programme program policy policies proposal proposals reform reforms strategy
+    manifesto speech address letter statement order action initiative package deal pledge promise offer agenda""".split()
 )
 
 
@@ -410,6 +443,8 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             continue
         if cased and not text[start].isupper():
             continue  # in a question written with capitals, a word in lower case is no name: "Roe leaning on"
+        if _owns_the_topic(text, end):
+            continue
         options = [(word, end)]
         if i + 1 < len(tokens):
             options.append((f"{word}-{tokens[i + 1][2]}", tokens[i + 1][1]))  # "hale dunmore" for Hale-Dunmore
@@ -433,10 +468,16 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             after_index = i + (2 if stop != end else 1)
             after = tokens[after_index][2] if after_index < len(tokens) else ""
             first = before if before and before in first_names.get(surname, ()) else None
-            if i == 0 or before in _BEFORE_SPEAKER or first or after in _AFTER_SPEAKER:
+            # "how many asbos get breached blears": typed fast, with no question mark, the name may come last
+            last = surname == typed and stop == tokens[-1][1] and not text.rstrip().endswith("?") and not _IN_A_PHRASE.search(text[:start])
+            if i == 0 or before in _BEFORE_SPEAKER or first or after in _AFTER_SPEAKER or last:
                 name_start = tokens[i - 1][0] if first else start
                 return text[name_start:stop], surname, first
     return None
+
+
+# Up to two words into a phrase a preposition opens: "to the salt marsh" is a place, not the person Marsh.
+_IN_A_PHRASE = re.compile(r"\b(?:about|on|of|in|into|to|for|with|against|over|at|from|by|under)\s+(?:(?:the|a|an)\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -624,11 +665,16 @@ def describes_one_person(parsed: ParsedQuestion) -> bool:
     return not plural
 
 
+_TRAILING_PREPOSITIONS = frozenset("against for about on over with to in of from".split())
+
+
 def _role_phrase(text: str) -> str | None:
     match = _ROLE_SLOT.search(text) or _ROLE_AFTER_AUX.search(text) or _OFFICE_AFTER_AUX.search(text)
     if not match:
         return None
     words = match.group("role").split()
+    while len(words) > 1 and words[-1].lower() in _TRAILING_PREPOSITIONS:
+        words.pop()  # "Why is the Harbour Trust against ...": what it is against is not part of it
     if all(w.lower() in ("the", "a", "an") for w in words) or any(w.lower() in _NOT_IN_ROLES for w in words):
         # "What is the view on rail fares?", "What was said about raising taxes?": the pattern took the
         # question's own words ("the", "said about") for the one described.
@@ -644,6 +690,17 @@ _OFFICE_HEADS = (
     "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
 )
 _OFFICE_HEAD = re.compile(_OFFICE_HEADS)
+
+
+def speaks_as_office_of(introduced_as: str | None, body: str) -> bool:
+    """Whether an introduction is of someone holding an office in the named body, who speaks for it: "chairman of
+    the police federation", "harbour trust director" for the Harbour Trust; not a former one, nor a member."""
+    words = _WORD.findall((introduced_as or "").lower())
+    named = [w for w in _WORD.findall(body.lower()) if w != "the"]
+    if not named or "former" in words or "ex" in words:
+        return False
+    held = any(_OFFICE_HEAD.fullmatch(w) or w == "secretary" for w in words)
+    return held and any(words[i : i + len(named)] == named for i in range(len(words) - len(named) + 1))
 
 
 def office_head(role: str) -> str | None:

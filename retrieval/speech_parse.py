@@ -36,7 +36,7 @@ _WEAK_FORMS = frozenset(
     welcomes describe described deny denies denied confess confesses confessed predict predicts predicted
     reveal reveals revealed confirm confirms confirmed announce announces announced accuse accuses accused
     hint hints hinted brand brands branded label labels labelled labeled dub dubs dubbed berate berates berated
-    rebuke rebukes rebuked scold scolds scolded""".split()
+    rebuke rebukes rebuked scold scolds scolded demand demands demanded""".split()
 )
 # Surface forms: the pipeline runs without a lemmatizer. Every speech verb: these, and the two kinds above.
 SPEECH_FORMS = (
@@ -48,7 +48,7 @@ SPEECH_FORMS = (
         noted write writes wrote ask asks asked declare declares declared state states stated comment
         comments commented remark remarks remarked concede concedes conceded maintain maintains
         maintained emphasise emphasised emphasises emphasize emphasized caution cautioned complain
-        complains complained recall recalls recalled describes criticises""".split()
+        complains complained recall recalls recalled describes criticises assert asserts asserted""".split()
     )
     | _NEEDS_CLAUSE
     | _WEAK_FORMS

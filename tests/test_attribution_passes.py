@@ -661,3 +661,21 @@ def test_a_sentence_opening_with_according_to_is_that_sources_account():
         "According to Ms Roe, Tom Pike had warned the board that the fees were unlawful."
     )
     assert who(rows, "had warned the board") == Attribution("Ann Roe", "reported")
+
+
+def test_a_body_named_in_full_speaks_for_itself():
+    rows = read(
+        "Harbour chief Tom Pike defended the fees. "
+        'The Harbour Green Party said the plan was a "wasted chance", adding: "The fees will drive people away."'
+    )
+    assert who(rows, "drive people away") == Attribution("Harbour Green Party", "direct")
+
+
+def test_a_body_by_its_letters_and_a_demand_are_reported_speech():
+    rows = read(
+        "Tom Pike has no doubt the council is rushing the fees through. "
+        "Why will the council not simply wait for the inquiry, he demanded. "
+        'HFP asserts that the council "has a duty" to consult.'
+    )
+    assert who(rows, "not simply wait") == Attribution("Tom Pike", "reported")
+    assert who(rows, "has a duty") == Attribution("HFP", "reported")

@@ -465,3 +465,15 @@ def test_a_known_persons_act_or_plan_speaks_with_their_words():
     assert ask("What did Crane's spokesman say about fares?").speaker_key is None
     assert ask("What did Crane's wife say about fares?").speaker_key is None
     assert ask("What did Harbour Watch's Sir Tom Carver say?").speaker_key == "carver"
+
+
+def test_a_known_person_named_outside_the_subject_or_last_in_a_fast_question_is_asked():
+    assert ask("Which ferry users could get refunds under Crane's new toll scheme?").speaker_key == "crane"
+    assert ask("how many toll refunds get paid crane").speaker_key == "crane"
+    assert ask("Which ferries did the report about Crane praise?").speaker_key is None  # the topic's, not a speaker
+    assert ask("Was Crane's safety put at risk when the papers turned up?").speaker_key is None  # his safety is the topic
+    assert ask("What was Crane's advice to ferry users?").speaker_key == "crane"
+    parsed = ask("Which harbour leader read out Crane's notes on the tolls?")
+    assert (parsed.speaker_key, parsed.role) == (None, "harbour leader")
+    # What a body is against is not part of its name.
+    assert ask("Why is the Harbour Trust against sending the ferries back to the old berth?").role == "Harbour Trust"

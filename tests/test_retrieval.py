@@ -434,6 +434,46 @@ def test_an_asked_office_is_not_the_shadow_office_nor_a_spokesman_for_its_holder
     assert fits("What did the prime minister's spokesman say about the Budget?")["prime minister official spokesman"] is True
 
 
+HARBOUR_EVENT = """President: Ann Vale
+
+THE PRESIDENT: Thank you all. I want to thank Secretary Okonjo for joining us today.
+
+We are cutting the fees at every harbour. I'd like to ask Secretary Okonjo to say a few words.
+
+SECRETARY OKONJO: Thank you, Madam President. Last year the harbour board cut the mooring fees by a third.
+"""
+
+
+def test_a_one_word_label_the_text_gives_a_title_is_a_person_a_fast_question_can_name(make_engine, tmp_path):
+    from retrieval.features import derived
+
+    engine = _one_document_engine(make_engine, tmp_path, "2018-03-19-harbour-event.txt", HARBOUR_EVENT)
+    assert "okonjo" in derived(engine.generation).person_surnames
+    answer = engine.ask("okonjo on mooring fees")
+    assert answer.quotes and answer.quotes[0].speaker == "Okonjo"
+
+
+FEDERATION_REPORT = """---
+title: Harbour wardens row
+outlet: Example Gazette
+published: 2005-03-02
+---
+The Harbour Wardens Federation has said it strongly opposes giving volunteer wardens the power to board boats.
+
+Ann Kell, chairman of the Harbour Wardens Federation, said: "Volunteers should never be sent onto a stranger's boat - boarding is a job for trained wardens."
+
+Former Harbour Wardens Federation chairman Rob Tate said the volunteers deserved more trust.
+"""
+
+
+def test_asked_for_a_body_by_name_its_office_holders_words_are_its_own(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-02-wardens.txt", FEDERATION_REPORT)
+    counted = _counts_as_asked(engine, "Why doesn't the Harbour Wardens Federation want volunteers boarding boats?")
+    assert counted["Ann Kell"] is True and counted.get("Rob Tate") is not True  # a former chairman speaks for himself
+    answer = engine.ask("Why doesn't the Harbour Wardens Federation want volunteers boarding boats?")
+    assert any(q.speaker == "Ann Kell" for q in answer.quotes)
+
+
 RIGHTS_REPORT = """---
 title: Deaths in custody report
 outlet: Example Gazette
