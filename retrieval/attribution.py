@@ -869,6 +869,11 @@ def _office_holder(words: list[str], of: tuple[str, ...]) -> tuple[_Ref, str] | 
 _BODY_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
+def _body_letters(word: str) -> bool:
+    """A party or a union by its letters ("UKIP", "TUC"), not a person's letters ("MP", "QC", "PM")."""
+    return bool(_BODY_ACRONYM.fullmatch(word)) and word not in _POSTNOMINALS and word != "PM"
+
+
 def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     """A parsed subject as a speaker reference: a name beside a role wins, and the pair is remembered."""
     if phrase.pronoun:
@@ -879,7 +884,7 @@ def _phrase_ref(phrase: Phrase, people: "_People") -> _Ref | None:
     if len(words) == 2 and words[0].lower().rstrip(".") in _GENDERED_TITLES and people.genders.get(_clean_tok(words[1]).lower()) == "?":
         # "Mrs Reade" where the article also has a "Mr Reade": not his full name
         return _Ref("name", " ".join(words), True, [words[0].rstrip("."), _clean_tok(words[1])])
-    if len(words) == 1 and _BODY_ACRONYM.fullmatch(words[0]) and words[0] not in _POSTNOMINALS and words[0] != "PM":
+    if len(words) == 1 and _body_letters(words[0]):
         return _Ref("desc", words[0], False)  # "UKIP asserts that ...": a party or a union by its letters
     if all(w.isupper() for w in words) and not any(w.lower() in _PRONOUNS for w in words):
         return None  # a dateline ("MINNEAPOLIS (EXCLUSIVE) —") parsed as the subject
@@ -1197,8 +1202,7 @@ _OPENING_NAME = re.compile(r"(?:[A-Z][\w'’.-]*[ \t]+){1,3}[A-Z][\w'’-]*(?=[ 
 
 def _body_itself(ref: "_Ref") -> str | None:
     """Pass 2f: "The Green Party said", "UKIP said": a body named in full, whom no one speaks for here, speaks itself."""
-    acronym = _BODY_ACRONYM.fullmatch(ref.value) and ref.value not in _POSTNOMINALS and ref.value != "PM"
-    return ref.value if ref.value[:1].isupper() and (not ref.person or acronym) else None
+    return ref.value if ref.value[:1].isupper() and (not ref.person or _body_letters(ref.value)) else None
 
 
 def _unheld_description(ref: "_Ref", people: "_People", sentence: SentenceSpan, text: str) -> bool:

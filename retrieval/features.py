@@ -438,25 +438,26 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     if not shares:
         return None
     other = np.zeros(len(gen.passages), dtype=bool)
+    headless = np.zeros(len(gen.passages), dtype=bool)
     asked = re.findall(r"[a-z]+", role.lower())  # the words names_another_office reads
     stems = {w[:5] for w in asked}
     asked_changes = any(w in OFFICE_CHANGERS for w in asked)
+    head = office_head(role)
     for introduced, rows in built.introductions.items():
         # Each introduction judged once; only one sharing a word with the role, and with an office-changing word on
         # one side or the other, can name another office of it.
-        shared = any(w[:5] in stems for w in re.findall(r"[a-z]+", introduced))
+        words = re.findall(r"[a-z]+", introduced)
+        shared = any(w[:5] in stems for w in words)
         if shared and (asked_changes or any(w in OFFICE_CHANGERS for w in introduced.split())) and names_another_office(introduced, role):
             other[rows] = True
+        # Introduced without the office's kind ("the rights committee" for "the chair of the rights committee"):
+        # the words of where it is held, not the office.
+        if head is not None and not any(w[:5] == head[:5] for w in words):
+            headless[rows] = True
     if not asks_for_a_body(role):
         other |= built.speaks_for
     share = np.where(other, 0.0, np.max(shares, axis=0))
-    head = office_head(role)
-    if head is not None:
-        # Introduced without the office's kind ("the rights committee" for "the chair of the rights committee"):
-        # the words of where it is held, not the office.
-        for introduced, rows in built.introductions.items():
-            if not any(w[:5] == head[:5] for w in re.findall(r"[a-z]+", introduced)):
-                share[rows] *= HEADLESS_ROLE
+    share[headless] *= HEADLESS_ROLE
     return share
 
 

@@ -699,7 +699,7 @@ def speaks_as_office_of(introduced_as: str | None, body: str) -> bool:
     named = [w for w in _WORD.findall(body.lower()) if w != "the"]
     if not named or "former" in words or "ex" in words:
         return False
-    held = any(_OFFICE_HEAD.fullmatch(w) or w == "secretary" for w in words)
+    held = any(_OFFICE_HEAD.fullmatch(w) for w in words)
     return held and any(words[i : i + len(named)] == named for i in range(len(words) - len(named) + 1))
 
 
