@@ -374,7 +374,8 @@ def attribute(
             continue
         print(f"{doc.source}: {doc.title}")
         for s in sentences:
-            who = s.speaker or "-"
+            # An office the article gives no one: the index credits it to the holder the rest of the corpus names.
+            who = s.speaker or (f"({s.office})" if s.office else "-")
             print(f"  [{s.mode:8}] {who[:30]:30}  {' '.join(doc.text[s.start : s.end].split())}")
         print("  who says how much:")
         for speaker, direct, reported in speaker_summary(sentences):

@@ -1018,6 +1018,8 @@ def _antecedent(
                     if not found and ref.value.split()[-1].lower() in _SOURCE_HEADS:
                         # "The spokesman declined to comment... He said": the fuller description of a spokesman before
                         candidate = _resolve_role(ref.value, people, [s for s in speakers[:j] if s])
+                    elif not found and speaking is None:
+                        candidate = _unheld_office(ref)  # "The chancellor is touring Africa. He insisted..."
                 elif ref is not None and ref.kind == "desc" and ref.person:
                     # "a spokesman for the Harbour Office ... He said": an unnamed source stays its description
                     candidate = ref.value if ref.value.split()[-1].lower() in _SOURCE_HEADS else _resolve_role(ref.value, people, [])
@@ -1198,6 +1200,24 @@ def _resolve_role(role_phrase: str, people: "_People", recent_speakers: list[str
 
 _VERB_AFTER_NAME = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+)?(?:said|says|told|added|warned|argued|insisted|explained|claimed)\b")
 _OPENING_NAME = re.compile(r"(?:[A-Z][\w'’.-]*[ \t]+){1,3}[A-Z][\w'’-]*(?=[ \t]*[,;:]|[ \t]+[a-z])")
+
+
+# Offices one person holds at a time: not a department ("the Treasury"), a party ("the Lib Dems") or a
+# spokesman, whom the article never names and who stays its description.
+_ONE_HOLDER_HEADS = _OFFICES | frozenset(
+    "leader chairman chairwoman chair commissioner director mp mep msp am mla attorney general editor chief whip speaker premier".split()
+)
+
+
+class _Office(str):
+    """An office the article names a speaker by but gives no one ("the prime minister said"), carried like a
+    speaker through pronouns and quotation runs; it leaves the reading as Attribution.office, not as a speaker."""
+
+
+def _unheld_office(ref: "_Ref") -> str | None:
+    """Pass 2g: an office no one in the article holds ("the prime minister", "the Tory leader"): kept for the
+    corpus, which may know the one person who holds it among those this article names (see offices.py)."""
+    return _Office(" ".join(ref.value.lower().split())) if ref.person and ref.value.split()[-1].lower() in _ONE_HOLDER_HEADS else None
 
 
 def _body_itself(ref: "_Ref") -> str | None:
@@ -1612,7 +1632,7 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
         elif ref.kind == "role":
             sp = _resolve_role(ref.value, people, recent_speakers)
             if sp is None and not transcript:
-                sp = _body_itself(ref)  # in a transcript the turn's speaker says it, whoever it names
+                sp = _body_itself(ref) or _unheld_office(ref)  # in a transcript the turn's speaker says it, whoever it names
         else:
             sp = _resolve_description(ref.value, people, last_group, text[: s.start])
         if sp is None:
@@ -1692,5 +1712,8 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
         sp = final[k]
         if mode == "none":
             sp = None
-        out.append(Attribution(speaker=sp, mode=mode))  # type: ignore[arg-type]
+        if isinstance(sp, _Office):
+            out.append(Attribution(speaker=None, mode=mode, office=str(sp)))  # type: ignore[arg-type]
+        else:
+            out.append(Attribution(speaker=sp, mode=mode))  # type: ignore[arg-type]
     return SpeakerReading(out, _introductions(people, text, lo, hi))

@@ -19,10 +19,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .chunking import document_sentences
-from .documents import load_document
+from .chunking import chunk_document, document_sentences
+from .documents import load_corpus, load_document
 from .errors import BadDocument, CorpusError
 from .models import Document, Sentence
+from .offices import OfficeRegister, credit_sentences
 
 _WORD_RE = re.compile(r"[\w'’\-]+")
 _FUNCTION_WORDS = frozenset(
@@ -216,13 +217,20 @@ def score_gold(rows: list[GoldRow], corpus_dir: Path) -> AttributionReport:
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus directory not found: {corpus_dir}")
     read: dict[str, tuple[Document, list[Sentence]]] = {}
-    judged = []
     for row in rows:
         if row.doc not in read:
             path = corpus_dir / row.doc
             if not path.is_file():
                 raise CorpusError(f"gold row {row.id}: {row.doc} is not in {corpus_dir}")
             read[row.doc] = read_source(path, corpus_dir)
-        doc, sentences = read[row.doc]
-        judged.append(judge(row, doc.text, sentences))
-    return report(judged)
+    if any(s.office and not s.speaker for _doc, sentences in read.values() for s in sentences):
+        # As the index reads them: an office the article gives no one goes to its holder in the corpus.
+        register = corpus_register(corpus_dir)
+        read = {source: (doc, credit_sentences(sentences, doc.text, register)) for source, (doc, sentences) in read.items()}
+    return report([judge(row, read[row.doc][0].text, read[row.doc][1]) for row in rows])
+
+
+def corpus_register(corpus_dir: Path) -> OfficeRegister:
+    """Who the corpus introduces with which office, read from every document (no index, no model)."""
+    documents, _skipped = load_corpus(corpus_dir)
+    return OfficeRegister.of(p for doc in documents for p in chunk_document(doc).passages)

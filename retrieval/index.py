@@ -135,8 +135,12 @@ class Generation:
     passages_of_source: dict[str, range] = field(init=False)
 
     def __post_init__(self):
+        from .offices import credit_offices
         from .query import name_key
 
+        # Who holds an office an article names a speaker by is a fact of the corpus, not of one file:
+        # read at load, so that an added article that introduces the holder credits the others too.
+        self.passages = credit_offices(self.passages, self.documents)
         numbers = {source: i for i, source in enumerate(self.documents)}
         self.source_ids = np.fromiter((numbers[p.source] for p in self.passages), dtype=np.int64, count=len(self.passages))
         rows: dict[str, list[int]] = {}
@@ -619,13 +623,14 @@ def _read_pid(path: Path) -> int | None:
 
 
 def _passage_row(p: Passage) -> list:
-    return [p.id, p.source, p.start, p.end, p.paragraph, p.speaker, p.mode, list(p.sentence_starts), p.role]
+    return [p.id, p.source, p.start, p.end, p.paragraph, p.speaker, p.mode, list(p.sentence_starts), p.role, p.office]
 
 
 def _passage_from_row(row: list, documents: dict[str, Document]) -> Passage:
-    pid, source, start, end, paragraph, speaker, mode, starts, role = row
+    pid, source, start, end, paragraph, speaker, mode, starts, role = row[:9]
+    office = row[9] if len(row) > 9 else ""  # written before chunker 55; such an index is rebuilt whole
     text = documents[source].text[start:end]  # passages are not stored twice: they index the stored text
-    return Passage(pid, source, start, end, text, paragraph, speaker, mode, tuple(starts), role)
+    return Passage(pid, source, start, end, text, paragraph, speaker, mode, tuple(starts), role, office)
 
 
 def _write_synced(path: Path, text: str) -> None:

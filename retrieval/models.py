@@ -41,6 +41,9 @@ class SentenceSpan:
 class Attribution:
     speaker: str | None  # canonical (fullest) name seen in the document
     mode: Mode
+    # With no speaker: an office the article names its speaker by but gives no one ("the prime minister
+    # said"), lower case; the corpus may know its holder (see offices.py).
+    office: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Sentence:
     paragraph: int
     speaker: str | None
     mode: Mode
+    office: str | None = None  # see Attribution.office
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Passage:
     mode: Mode
     sentence_starts: tuple[int, ...] = ()  # document offsets where each sentence begins
     role: str = ""  # how the document introduces the speaker, lower case ("tory backbencher alan dunmore")
+    office: str = ""  # with no speaker: the office the sentences are said under (see Attribution.office)
 
 
 @dataclass(frozen=True)

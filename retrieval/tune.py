@@ -19,6 +19,7 @@ import numpy as np
 
 from . import features as features_module
 from . import lexical as lexical_module
+from . import offices as offices_module
 from . import query as query_module
 from . import speech_parse as speech_parse_module
 from .chunking import CHUNKER_VERSION
@@ -94,9 +95,9 @@ class Record:
 def code_version() -> str:
     """Changes whenever candidate generation or question parsing changes: the cache is then rebuilt."""
     digest = hashlib.sha1()
-    for module in (features_module, lexical_module, query_module, speech_parse_module):
+    for module in (features_module, lexical_module, offices_module, query_module, speech_parse_module):
         digest.update(Path(module.__file__).read_bytes())
-    digest.update(CHUNKER_VERSION.encode())  # passages and their speakers come from the index
+    digest.update(CHUNKER_VERSION.encode())  # passages and their speakers come from the index (offices: and the corpus)
     return digest.hexdigest()[:12]
 
 

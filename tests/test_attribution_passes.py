@@ -55,14 +55,15 @@ def test_a_role_resolves_to_the_person_the_article_gives_it():
     assert who(rows, "claimed the law") == Attribution("Tom Reed", "reported")
 
 
-def test_an_office_the_article_never_links_to_a_name_stays_unknown():
+def test_an_office_the_article_never_links_to_a_name_has_no_speaker_in_the_article():
     rows = read(
         "Campaigners Ann Cole and Rob Fry met at the station.\n\n"
         "In an angry reply, the first minister said his words had been twisted. "
         'He told Ms Cole: "It is sad to see you lend your name to this campaign."'
     )
-    assert who(rows, "words had been twisted") == Attribution(None, "reported")
-    assert who(rows, "It is sad") == Attribution(None, "direct")
+    # The office is kept: the corpus may know its holder (see test_offices.py)
+    assert who(rows, "words had been twisted") == Attribution(None, "reported", office="first minister")
+    assert who(rows, "It is sad") == Attribution(None, "direct", office="first minister")
 
 
 def test_the_prime_minister_is_not_whoever_the_article_calls_a_minister():
@@ -72,7 +73,7 @@ def test_the_prime_minister_is_not_whoever_the_article_calls_a_minister():
         "Former minister Ann Vale, who resigned over the deal, said it should be reopened."
     )
     # "prime" makes another office, as "deputy" or "shadow" do: nobody here is introduced as prime minister.
-    assert who(rows, "weekly briefing") == Attribution(None, "reported")
+    assert who(rows, "weekly briefing") == Attribution(None, "reported", office="prime minister")
     assert who(rows, "should be reopened") == Attribution("Ann Vale", "reported")
 
 
@@ -679,3 +680,23 @@ def test_a_body_by_its_letters_and_a_demand_are_reported_speech():
     )
     assert who(rows, "not simply wait") == Attribution("Tom Pike", "reported")
     assert who(rows, "has a duty") == Attribution("HFP", "reported")
+
+
+def test_an_office_the_article_gives_no_one_is_kept_for_the_corpus():
+    rows = read(
+        "Ann Roe's intervention in the row over the harbour levy was attacked by the opposition.\n\n"
+        'Later the harbour minister said: "The levy will be paid by those who use the harbour."\n\n'
+        "The chancellor is touring the islands this week. But before leaving, he insisted the levy was fair."
+    )
+    assert who(rows, "those who use") == Attribution(None, "direct", office="harbour minister")
+    assert who(rows, "he insisted") == Attribution(None, "reported", office="chancellor")
+
+
+def test_an_office_the_article_gives_someone_is_theirs_and_a_department_is_no_office():
+    rows = read(
+        "Harbour Minister Ann Roe opened the new quay on Monday.\n\n"
+        'The harbour minister said: "The levy will be paid by those who use the harbour."\n\n'
+        "The Treasury said the levy would raise £2m."
+    )
+    assert who(rows, "those who use") == Attribution("Ann Roe", "direct")
+    assert who(rows, "raise £2m").office is None
