@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -26,6 +27,8 @@ def _tokenizer() -> Tokenizer:
     return Tokenizer(stemmer=_stemmer(), stopwords="english")
 
 
+_CLIPPED_MIN = 5
+_CLIPPED_MAX_MISSING = 3
 # For judging whether a question's words are known, a fuller list than BM25's own (Lucene's 33 words).
 _FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS)
 
@@ -74,7 +77,25 @@ class Lexical:
         if not words:
             return 0.0
         stems = {self._stem(w): w for w in words}
-        return sum(1 for s, w in stems.items() if not self.knows(s) and not self._knows_base(w)) / len(stems)
+        return sum(1 for s, w in stems.items() if not self.knows(s) and not self._knows_base(w) and not self._knows_clipped(w)) / len(stems)
+
+    def _knows_clipped(self, word: str) -> bool:
+        """A word cut short in a chat ("celebs" for celebrities): the start of a known stem a few letters longer.
+        Five letters at least, and three more at most: "flint" is not Flintshire."""
+        clipped = word[:-1] if word.endswith("s") else word
+        if len(clipped) < _CLIPPED_MIN:
+            return False
+        stems = self._sorted_stems
+        at = bisect.bisect_left(stems, clipped)
+        while at < len(stems) and stems[at].startswith(clipped):
+            if len(stems[at]) - len(clipped) <= _CLIPPED_MAX_MISSING:
+                return True
+            at += 1
+        return False
+
+    @cached_property
+    def _sorted_stems(self) -> list[str]:
+        return sorted(self.tokenizer.stem_to_sid)
 
     def _knows_base(self, word: str) -> bool:
         """A comparative or superlative whose plain form a passage uses ("angrier", "safest"): the stemmer

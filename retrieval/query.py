@@ -544,6 +544,11 @@ def _known_surname(word: str, persons) -> str | None:
             swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
             if swapped != word and swapped in persons:
                 return swapped
+        # So does a letter left out, the next commonest ("obma"): read as the name when exactly one known
+        # surname gives it back by dropping one of its letters.
+        dropped = {p for p in persons if len(p) == len(word) + 1 and any(p[:i] + p[i + 1 :] == word for i in range(len(p)))}
+        if len(dropped) == 1:
+            return dropped.pop()
     if len(word) < _FUZZY_MIN_LENGTH or not word.replace("-", "").isalpha():
         return None
     return _one_slip_from(word, persons)

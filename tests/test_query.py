@@ -160,6 +160,14 @@ def test_two_letters_typed_the_wrong_way_round_find_a_short_name():
         assert parse_question(question, people, people).speaker_key == key, question
 
 
+def test_a_letter_left_out_of_a_short_name_finds_it_when_only_one_name_gives_it_back():
+    people = frozenset({"okafor", "obana", "pike", "dray"})
+    assert parse_question("obna hardest day in office", people, people).speaker_key == "obana"
+    assert parse_question("what did pke say about the ferries", people, people).speaker_key is None  # three letters: too short
+    both = frozenset({"obana", "obena"})
+    assert parse_question("obna hardest day in office", both, both).speaker_key is None  # two names give it back
+
+
 def test_a_slip_in_a_first_name_before_a_known_surname_is_that_person_not_a_near_surname():
     people = frozenset({"francis", "dray"})
     firsts = {"francis": frozenset({"ada"}), "dray": frozenset({"francis"})}

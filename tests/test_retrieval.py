@@ -95,6 +95,9 @@ def test_unknown_share_counts_topic_words_absent_from_every_passage():
     angry = Lexical.build(["Voters are angry about the safe seats."])
     assert angry.unknown_share("angrier voters") == 0.0  # a comparative of a word passages use
     assert angry.unknown_share("safest seats") == 0.0
+    celebrities = Lexical.build(["Politics is becoming a branch of the celebrity industry.", "Flintshire council met."])
+    assert celebrities.unknown_share("celebs and politics") == 0.0  # cut short in a chat
+    assert celebrities.unknown_share("flint water") == 1.0  # a whole word, not the start of a longer one
 
 
 INTERVIEW = """---
