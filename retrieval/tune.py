@@ -34,7 +34,11 @@ from .search import answer
 log = logging.getLogger(__name__)
 
 FALSE_ABSTAIN_TARGET = 0.03  # the bar is estimated from a sample: aiming under the 0.05 allowed keeps unseen questions within it (0.04 reached 0.059 on some fold splits; 0.03 at most 0.039)
-DEFAULT_C = 1.0  # inverse L2 strength of the ranker (thousands of candidate rows)
+# Inverse L2 strength of the ranker. Its context features (the passage, its neighbours, its paragraph, its
+# document) are near copies of one another, and at 1.0 they took large opposite weights. Over six splits of the
+# shared training sets, 0.3 scored 3.549 against 3.541 for 1.0, clearly better in the one-standard-error sense
+# (see clearly_better); 0.1 and 0.03 scored as well but not clearly so.
+DEFAULT_C = 0.3
 ABSTAIN_C = 0.1  # ... and of the abstainer, fitted on a few hundred questions: kept simpler (cross-validated)
 
 
