@@ -55,3 +55,24 @@ def test_an_added_article_credits_the_office_in_another(make_engine, tmp_path):
     assert credited.speaker == "Ann Roe"
     answer = engine.ask("what did Ann Roe say about dredging?")
     assert not answer.abstained and "dredging" in answer.quotes[0].text and answer.quotes[0].speaker == "Ann Roe"
+
+
+def test_eval_attribution_credits_an_office_as_the_index_does(tmp_path):
+    from retrieval.attribution_eval import GoldRow, score_gold
+
+    (tmp_path / "quay.txt").write_text(
+        "New quay opens\n\nHarbour Minister Ann Roe opened the new quay on Friday.\n\n"
+        'Ms Roe said: "The quay will bring work to the town."\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "levy.txt").write_text(
+        "Harbour levy row\n\nAnn Roe's plan for a harbour levy was attacked by the opposition on Monday.\n\n"
+        'Later the harbour minister said: "Every ship that docks will pay its share of the dredging."\n',
+        encoding="utf-8",
+    )
+    row = GoldRow("g1", "levy.txt", "Every ship that docks will pay its share of the dredging.", "Ann Roe", "direct")
+    report = score_gold([row], tmp_path)
+    assert report.speaker_accuracy == 1.0
+    (tmp_path / "quay.txt").unlink()  # no article introduces the holder: unknown, not guessed
+    report = score_gold([row], tmp_path)
+    assert report.speaker_accuracy == 0.0 and report.wrong_speaker == 0.0
