@@ -1712,8 +1712,6 @@ def read_speakers(text: str, sentences: list[SentenceSpan], default_speaker: str
         sp = final[k]
         if mode == "none":
             sp = None
-        if isinstance(sp, _Office):
-            out.append(Attribution(speaker=None, mode=mode, office=str(sp)))  # type: ignore[arg-type]
-        else:
-            out.append(Attribution(speaker=sp, mode=mode))  # type: ignore[arg-type]
+        office = str(sp) if isinstance(sp, _Office) else None
+        out.append(Attribution(speaker=None if office else sp, mode=mode, office=office))  # type: ignore[arg-type]
     return SpeakerReading(out, _introductions(people, text, lo, hi))

@@ -23,7 +23,7 @@ from .chunking import chunk_document, document_sentences
 from .documents import load_corpus, load_document
 from .errors import BadDocument, CorpusError
 from .models import Document, Sentence
-from .offices import OfficeRegister, credit_sentences
+from .offices import OfficeRegister, credit
 
 _WORD_RE = re.compile(r"[\w'’\-]+")
 _FUNCTION_WORDS = frozenset(
@@ -226,7 +226,8 @@ def score_gold(rows: list[GoldRow], corpus_dir: Path) -> AttributionReport:
     if any(s.office and not s.speaker for _doc, sentences in read.values() for s in sentences):
         # As the index reads them: an office the article gives no one goes to its holder in the corpus.
         register = corpus_register(corpus_dir)
-        read = {source: (doc, credit_sentences(sentences, doc.text, register)) for source, (doc, sentences) in read.items()}
+        texts = {doc.source: doc.text for doc, _sentences in read.values()}
+        read = {source: (doc, credit(sentences, register, texts.__getitem__)) for source, (doc, sentences) in read.items()}
     return report([judge(row, read[row.doc][0].text, read[row.doc][1]) for row in rows])
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from .models import Document, Passage, Sentence
 
@@ -24,11 +25,13 @@ _OTHER_OFFICE_BEFORE = frozenset("vice deputy shadow former ex junior assistant 
 # How many times more articles must introduce the holder with the office than anyone else the article names.
 _DOMINANCE = 3
 
+
 class OfficeRegister:
     """Person -> each way the corpus introduces them -> in how many documents, read off the passages they speak in."""
 
     def __init__(self, introductions: dict[str, Counter]):
         self.introductions = introductions
+        self._holders: dict[str, Counter] = {}  # each office asked for once, whichever articles name it
 
     @classmethod
     def of(cls, passages: Iterable[Passage]) -> "OfficeRegister":
@@ -43,13 +46,15 @@ class OfficeRegister:
 
     def holders(self, office: str) -> Counter:
         """Everyone some article introduces with exactly this office, and in how many documents."""
-        pattern = re.compile(rf"(?:^|(?<=\s))(?:(\S+)\s+)?{re.escape(office)}(?=\s|$)(?!\s+of\b)")
-        out: Counter = Counter()
-        for person, roles in self.introductions.items():
-            for role, documents in roles.items():
-                if any(m.group(1) not in _OTHER_OFFICE_BEFORE for m in pattern.finditer(role)):
-                    out[person] += documents
-        return out
+        if office not in self._holders:
+            pattern = re.compile(rf"(?:^|(?<=\s))(?:(\S+)\s+)?{re.escape(office)}(?=\s|$)(?!\s+of\b)")
+            out: Counter = Counter()
+            for person, roles in self.introductions.items():
+                for role, documents in roles.items():
+                    if any(m.group(1) not in _OTHER_OFFICE_BEFORE for m in pattern.finditer(role)):
+                        out[person] += documents
+            self._holders[office] = out
+        return self._holders[office]
 
     def holder_in(self, office: str, text: str) -> str | None:
         """The holder of `office` whom `text` names (by surname), if the corpus gives it to no one else it names
@@ -66,25 +71,27 @@ class OfficeRegister:
 
 
 def credit_offices(passages: Sequence[Passage], documents: dict[str, Document]) -> list[Passage]:
-    """The passages, those said under an office the corpus knows the holder of credited to that holder."""
+    """The passages, those said under an office the corpus knows the holder of credited to that holder (whose
+    role is then that office)."""
     if not any(p.office and not p.speaker for p in passages):
         return list(passages)
-    register = OfficeRegister.of(passages)
-    cache: dict[tuple[str, str], str | None] = {}
+    return credit(passages, OfficeRegister.of(passages), lambda source: documents[source].text)
+
+
+Said = TypeVar("Said", Passage, Sentence)
+
+
+def credit(items: Sequence[Said], register: OfficeRegister, text_of: Callable[[str], str]) -> list[Said]:
+    """Passages or sentences, each said under an office with no speaker credited to the office's holder in its
+    document (`text_of(source)`), if the register knows one."""
+    holders: dict[tuple[str, str], str | None] = {}
     out = []
-    for p in passages:
-        if p.office and not p.speaker:
-            key = (p.source, p.office)
-            if key not in cache:
-                cache[key] = register.holder_in(p.office, documents[p.source].text)
-            holder = cache[key]
-            if holder is not None:
-                p = replace(p, speaker=holder, role=p.office)
-        out.append(p)
+    for item in items:
+        if item.office and not item.speaker:
+            key = (item.source, item.office)
+            if key not in holders:
+                holders[key] = register.holder_in(item.office, text_of(item.source))
+            if holders[key] is not None:
+                item = replace(item, speaker=holders[key], **({"role": item.office} if isinstance(item, Passage) else {}))
+        out.append(item)
     return out
-
-
-def credit_sentences(sentences: Sequence[Sentence], text: str, register: OfficeRegister) -> list[Sentence]:
-    """One document's sentences, credited as `credit_offices` credits passages."""
-    holders = {office: register.holder_in(office, text) for office in {s.office for s in sentences if s.office and not s.speaker}}
-    return [replace(s, speaker=holders[s.office]) if s.office and not s.speaker and holders[s.office] else s for s in sentences]
