@@ -33,6 +33,8 @@ from .query import (
     person_like,
     place_qualifiers,
     query_text,
+    PARTIES,
+    office_heads,
     role_variants,
     speaks_as_office_of,
     speaks_for_someone,
@@ -103,7 +105,10 @@ _REASON = re.compile(
 _MODAL = re.compile(r"\b(?:will|won[’']t|shall|must|cannot|can[’']t|going to)\b", re.I)
 _MODE_CODE = {"none": 0, "reported": 1, "direct": 2}
 SHORT_CHARS = 120  # below this, a passage without a topic word borrows its standing from its title and neighbours
-HEADLESS_ROLE = 0.5  # the share of an asked role kept by an introduction without the office's kind (see _role_match)
+# A body's name in capitals (HACAN, CBI); a member's rank (MEP, MSP) names no one body.
+_ACRONYM = re.compile(r"\b(?!(?:MEP|MSP|MLA)s?\b)[A-Z]{3,}(?=\b|['’]s\b)")
+HEADLESS_ROLE = 0.5
+ROLE_BEST_MIN = 0.5  # the share of an asked role kept by an introduction without the office's kind (see _role_match)
 
 
 @dataclass(frozen=True)
@@ -395,7 +400,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
         "statement": modes > 0,
         "direct": modes == 2,
         # Asked by role alone, a passage whose speaker the article introduces with every word of it is the asked person's.
-        "speaker": match if role_match is None or parsed.speaker_key else np.maximum(match, role_match[c] >= 1.0),
+        "speaker": match if role_match is None or parsed.speaker_key else np.maximum(match, role_match[c] >= _role_bar(role_match)),
         "names_asked": _names_asked(gen, built, c, parsed) * (1 - match),
         "asks": built.asks[c],
         "interviewer": built.interviewer[c],
@@ -442,7 +447,9 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     asked = re.findall(r"[a-z]+", role.lower())  # the words names_another_office reads
     stems = {w[:5] for w in asked}
     asked_changes = any(w in OFFICE_CHANGERS for w in asked)
-    head = office_head(role)
+    heads = {w[:5] for w in office_heads(role)}
+    acronyms = {w.lower() for w in _ACRONYM.findall(role)} - PARTIES  # "SNP leader": parties are often spelled out
+    unnamed_body = np.zeros(len(gen.passages), dtype=bool)
     for introduced, rows in built.introductions.items():
         # Each introduction judged once; only one sharing a word with the role, and with an office-changing word on
         # one side or the other, can name another office of it.
@@ -452,13 +459,26 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
             other[rows] = True
         # Introduced without the office's kind ("the rights committee" for "the chair of the rights committee"):
         # the words of where it is held, not the office.
-        if head is not None and not any(w[:5] == head[:5] for w in words):
+        if heads and not any(w[:5] in heads for w in words):
             headless[rows] = True
+        # A body asked by its acronym ("the head of HACAN"): an introduction without it is another body's office,
+        # however many of the description's words ("anti-noise group") it shares.
+        if acronyms and not acronyms & set(words):
+            unnamed_body[rows] = True
     if not asks_for_a_body(role):
         other |= built.speaks_for
     share = np.where(other, 0.0, np.max(shares, axis=0))
     share[headless] *= HEADLESS_ROLE
+    share[unnamed_body] *= HEADLESS_ROLE
     return share
+
+
+def _role_bar(role_match: np.ndarray) -> float:
+    """How much of an asked role an introduction must hold to be taken as the asked person's: all of it, or,
+    when no introduction holds it all ("the head of the anti-noise group HACAN" for "HACAN chairman"), the
+    most any introduction holds, if that is at least half."""
+    best = float(role_match.max()) if len(role_match) else 0.0
+    return 1.0 if best >= 1.0 or best < ROLE_BEST_MIN else best - 1e-9
 
 
 def _place_credit(gen: Generation, built: Derived, places: dict[str, tuple[str, ...]]) -> dict[int, np.ndarray]:

@@ -614,11 +614,29 @@ def asks_for_a_body(role: str) -> bool:
 
 
 def role_variants(role: str) -> list[str]:
-    """The role as asked, and as it may be written instead ("Welsh Tory leader", "Welsh conservative leader")."""
+    """The role as asked, and as it may be written instead ("Welsh Tory leader", "Welsh conservative leader";
+    "the head of the noise group" as "the noise group's chairman")."""
     words = re.sub(r"\blib\s+dems?\b", "libdem", role, flags=re.I).split()
     swapped = " ".join(_ROLE_SYNONYMS.get(w.lower(), w) for w in words)
     spelled = re.sub(r"\blibdem\b", "liberal democrat", " ".join(words))
-    return list(dict.fromkeys([role, spelled, swapped]))
+    led = [" ".join(office if w.lower() in _ANY_LEADER else w for w in words) for office in _LEADING_OFFICES]
+    return list(dict.fromkeys([role, spelled, swapped, *(led if any(w.lower() in _ANY_LEADER for w in words) else [])]))
+
+
+# "The head of", "the boss of", "the chief of" a body: whichever office leads it, as the article names it.
+_ANY_LEADER = frozenset(("head", "boss", "chief"))
+_LEADING_OFFICES = ("chairman", "chair", "chief executive", "director", "leader", "president", "general secretary")
+
+
+def office_heads(role: str) -> frozenset[str]:
+    """The words that may name the asked office's kind in an introduction: its head word, or for "the head of"
+    a body, any office that leads one."""
+    head = office_head(role)
+    if head is None:
+        return frozenset()
+    if head in _ANY_LEADER:
+        return frozenset((head, *(w for office in _LEADING_OFFICES for w in office.split() if w != "general")))
+    return frozenset((head,))
 
 
 # "Welsh", "Scottish", "American", "Scotland's": where the office is, which an article about that place
@@ -632,7 +650,7 @@ _PLACE_PAIRS = (
 )
 _SAME_PLACE = {a: b for pair in _PLACE_PAIRS for a, b in (pair, pair[::-1])}
 # A party is which office, not where: "Labour's transport spokesman" is not the Tory one of a report on Labour.
-_PARTIES = frozenset(
+PARTIES = frozenset(
     "labour tory tories conservative conservatives liberal libdem democrat democrats democratic republican republicans "
     "snp plaid ukip green greens unionist unionists".split()
 )
@@ -644,7 +662,7 @@ def place_qualifiers(role: str) -> dict[str, tuple[str, ...]]:
     places: dict[str, tuple[str, ...]] = {}
     for word in role.split():
         bare = re.sub(r"['’]s$", "", word)
-        if (_PLACE.match(word) or bare.lower() in _SAME_PLACE) and word.lower() not in OFFICE_CHANGERS and bare.lower() not in _PARTIES:
+        if (_PLACE.match(word) or bare.lower() in _SAME_PLACE) and word.lower() not in OFFICE_CHANGERS and bare.lower() not in PARTIES:
             places[bare] = (bare, _SAME_PLACE[bare.lower()]) if bare.lower() in _SAME_PLACE else (bare,)
     return places
 

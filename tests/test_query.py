@@ -247,6 +247,15 @@ def test_a_role_is_also_looked_for_in_its_other_wordings():
     assert role_variants("health minister") == ["health minister"]
 
 
+def test_the_head_of_a_body_is_also_looked_for_as_whichever_office_leads_it():
+    from retrieval.query import office_heads, role_variants
+
+    variants = role_variants("head of the noise group")
+    assert variants[0] == "head of the noise group"
+    assert {"chairman of the noise group", "director of the noise group", "chief executive of the noise group"} <= set(variants)
+    assert "chairman" in office_heads("noise group boss") and office_heads("health secretary") == {"secretary"}
+
+
 def test_the_occasion_a_question_names_is_set_aside_from_what_it_asks():
     parsed = ask("What did Mr Crane say about ferries when he visited Lagos?")
     assert parsed.speaker_key == "crane" and parsed.core == "What did Mr Crane say about ferries?"

@@ -507,6 +507,35 @@ def test_an_asked_office_fits_those_introduced_as_that_kind_of_office(make_engin
     assert _counts_as_asked(engine, "What did the harbour commissioner say about the report?").get("Rob Tate") is not True
 
 
+RUNWAY_REPORT = """Runway challenge reaches court
+
+Campaigners against a third runway at Fairfield airport go to the High Court on Monday.
+
+Jill Barr, director of the anti-tax group Fair Skies, said the airport's owners had misled residents about the costs.
+
+NOISEWATCH chairman Tom Hale said: "The night flights already wake thousands of families, and a new runway would double them."
+
+The airport said it would answer the challenge in court.
+"""
+
+
+def test_the_head_of_a_body_named_by_its_acronym_is_whoever_leads_it_not_who_shares_its_description(make_engine, tmp_path):
+    from retrieval.features import FEATURES, candidates
+
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-07-runway.txt", RUNWAY_REPORT)
+    question = "What did the head of the anti-noise group NOISEWATCH say about the airport?"
+    cs = candidates(engine.generation, engine.embedder, question)
+    role = {engine.generation.passages[row].speaker: f for row, f in zip(cs.rows, cs.features[:, FEATURES.index("role")])}
+    # Jill Barr's introduction shares more of the description ("anti", "group") but names another body.
+    assert role["Tom Hale"] > role["Jill Barr"]
+    # No introduction holds every word of the question's wording; the one that holds most is the asked person.
+    asked = _counts_as_asked(engine, question)
+    assert asked["Tom Hale"] is True and asked["Jill Barr"] is False
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.quotes[0].speaker == "Tom Hale"
+    _verbatim(engine, answer)
+
+
 FEES_REPORT = """Fees rise splits parties
 
 MPs on the education committee said the loans scheme had been badly run. The MPs found that forms went missing for months.
