@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import string
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def _tokenizer() -> Tokenizer:
 
 
 _CLIPPED_MIN = 5
+_DROPPED_MIN = 7  # a word this long missing a letter is still its word; a shorter one may be another word
 _CLIPPED_MAX_MISSING = 3
 # For judging whether a question's words are known, a fuller list than BM25's own (Lucene's 33 words).
 _FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS)
@@ -77,7 +79,15 @@ class Lexical:
         if not words:
             return 0.0
         stems = {self._stem(w): w for w in words}
-        return sum(1 for s, w in stems.items() if not self.knows(s) and not self._knows_base(w) and not self._knows_clipped(w)) / len(stems)
+        return sum(
+            1 for s, w in stems.items() if not self.knows(s) and not self._knows_base(w) and not self._knows_clipped(w) and not self._knows_with_a_letter_back(w)
+        ) / len(stems)
+
+    def _knows_with_a_letter_back(self, word: str) -> bool:
+        """A long word typed fast with a letter left out ("cunningam"): one known word gives it back by one letter."""
+        if len(word) < _DROPPED_MIN or not word.isalpha():
+            return False
+        return any(self.knows_word(word[:i] + c + word[i:]) for i in range(len(word) + 1) for c in string.ascii_lowercase)
 
     def _knows_clipped(self, word: str) -> bool:
         """A word cut short in a chat ("celebs" for celebrities): the start of a known stem a few letters longer.

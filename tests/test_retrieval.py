@@ -98,6 +98,10 @@ def test_unknown_share_counts_topic_words_absent_from_every_passage():
     celebrities = Lexical.build(["Politics is becoming a branch of the celebrity industry.", "Flintshire council met."])
     assert celebrities.unknown_share("celebs and politics") == 0.0  # cut short in a chat
     assert celebrities.unknown_share("flint water") == 1.0  # a whole word, not the start of a longer one
+    remarks = Lexical.build(["Mr Cunningham denied the remarks were offensive."])
+    assert remarks.unknown_share("cunningam remarks") == 0.0  # a letter left out of a long name, typed fast
+    assert remarks.unknown_share("cunninghams fracking") == 0.5  # no letter gives "fracking" back
+    assert Lexical.build(["The deal was agreed."]).unknown_share("dal") == 1.0  # too short to say which word it is
 
 
 INTERVIEW = """---
