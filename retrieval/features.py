@@ -19,6 +19,7 @@ from .attribution import is_interviewer, is_labelled_transcript
 from .index import Generation
 from .query import (
     OFFICE_CHANGERS,
+    PARTIES,
     ParsedQuestion,
     asks_for_a_body,
     core_query_text,
@@ -28,13 +29,11 @@ from .query import (
     name_key,
     named_dates,
     names_another_office,
-    office_head,
+    office_heads,
     parse_question,
     person_like,
     place_qualifiers,
     query_text,
-    PARTIES,
-    office_heads,
     role_variants,
     speaks_as_office_of,
     speaks_for_someone,
@@ -107,8 +106,8 @@ _MODE_CODE = {"none": 0, "reported": 1, "direct": 2}
 SHORT_CHARS = 120  # below this, a passage without a topic word borrows its standing from its title and neighbours
 # A body's name in capitals (HACAN, CBI); a member's rank (MEP, MSP) names no one body.
 _ACRONYM = re.compile(r"\b(?!(?:MEP|MSP|MLA)s?\b)[A-Z]{3,}(?=\b|['’]s\b)")
-HEADLESS_ROLE = 0.5
-ROLE_BEST_MIN = 0.5  # the share of an asked role kept by an introduction without the office's kind (see _role_match)
+HEADLESS_ROLE = 0.5  # the share of an asked role kept by an introduction without the office's kind (see _role_match)
+ROLE_BEST_MIN = 0.5  # with no introduction holding all of an asked role, the least the best must hold (see _role_bar)
 
 
 @dataclass(frozen=True)

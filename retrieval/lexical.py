@@ -79,9 +79,10 @@ class Lexical:
         if not words:
             return 0.0
         stems = {self._stem(w): w for w in words}
-        return sum(
-            1 for s, w in stems.items() if not self.knows(s) and not self._knows_base(w) and not self._knows_clipped(w) and not self._knows_with_a_letter_back(w)
-        ) / len(stems)
+        return sum(1 for s, w in stems.items() if not self._known_somehow(s, w)) / len(stems)
+
+    def _known_somehow(self, stem: str, word: str) -> bool:
+        return self.knows(stem) or self._knows_base(word) or self._knows_clipped(word) or self._knows_with_a_letter_back(word)
 
     def _knows_with_a_letter_back(self, word: str) -> bool:
         """A long word typed fast with a letter left out ("cunningam"): one known word gives it back by one letter."""

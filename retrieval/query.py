@@ -619,13 +619,16 @@ def role_variants(role: str) -> list[str]:
     words = re.sub(r"\blib\s+dems?\b", "libdem", role, flags=re.I).split()
     swapped = " ".join(_ROLE_SYNONYMS.get(w.lower(), w) for w in words)
     spelled = re.sub(r"\blibdem\b", "liberal democrat", " ".join(words))
-    led = [" ".join(office if w.lower() in _ANY_LEADER else w for w in words) for office in _LEADING_OFFICES]
-    return list(dict.fromkeys([role, spelled, swapped, *(led if any(w.lower() in _ANY_LEADER for w in words) else [])]))
+    variants = [role, spelled, swapped]
+    if any(w.lower() in _ANY_LEADER for w in words):
+        variants += [" ".join(office if w.lower() in _ANY_LEADER else w for w in words) for office in _LEADING_OFFICES]
+    return list(dict.fromkeys(variants))
 
 
 # "The head of", "the boss of", "the chief of" a body: whichever office leads it, as the article names it.
 _ANY_LEADER = frozenset(("head", "boss", "chief"))
 _LEADING_OFFICES = ("chairman", "chair", "chief executive", "director", "leader", "president", "general secretary")
+_LEADING_HEADS = frozenset(w for office in _LEADING_OFFICES for w in office.split() if w != "general")
 
 
 def office_heads(role: str) -> frozenset[str]:
@@ -635,7 +638,7 @@ def office_heads(role: str) -> frozenset[str]:
     if head is None:
         return frozenset()
     if head in _ANY_LEADER:
-        return frozenset((head, *(w for office in _LEADING_OFFICES for w in office.split() if w != "general")))
+        return _LEADING_HEADS | {head}
     return frozenset((head,))
 
 
