@@ -243,13 +243,20 @@ def _main_subject(doc) -> Phrase | None:
         if tok.dep_ == "ROOT":
             for child in tok.children:
                 if child.dep_ == "nsubjpass":
-                    return _phrase(_agent(tok) or child)
+                    return _phrase(_agent(tok) or _named_agent(doc) or child)
                 if child.dep_ == "nsubj":
                     return _phrase(child)
             if _nominal_root(tok):
                 return _phrase(tok)
             return None
     return None
+
+
+def _named_agent(doc):
+    """"The claims were made in a book published by Philippe Sands QC": with no agent of its own, a passive
+    sentence's one named agent, further down, is whom a later "he" means."""
+    named = [t for t in doc if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.text[:1].isupper()]
+    return named[0] if len(named) == 1 else None
 
 
 def _agent(verb):

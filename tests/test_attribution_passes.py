@@ -493,6 +493,17 @@ def test_he_after_a_passive_sentence_is_its_agent_not_the_last_speaker():
     assert who(rows, "heart out of a village") == Attribution("Tom Ashby", "direct")
 
 
+def test_he_after_a_passive_sentence_whose_agent_is_further_down_is_that_agent():
+    # "were made in a report written by X": the agent hangs off "written", not the main verb; he is still
+    # who the next "he" means. Before, the pronoun fell back on the last speaker.
+    rows = read(
+        'Tory MP Tom Hale told the BBC: "That, as a rule, is right." '
+        "The claims about the harbour deal were made in a report written this month by Dr Sam Poe, a former adviser. "
+        "He also says the minister was warned about the costs in March."
+    )
+    assert who(rows, "warned about the costs").speaker == "Sam Poe"
+
+
 def test_a_name_the_parser_reads_into_an_opening_phrase_is_still_the_speaker():
     # No comma after the opening phrase: the parser takes "Mr Hale" for the end of its object.
     rows = read(
