@@ -621,7 +621,8 @@ def role_variants(role: str) -> list[str]:
     spelled = re.sub(r"\blibdem\b", "liberal democrat", " ".join(words))
     variants = [role, spelled, swapped]
     if any(w.lower() in _ANY_LEADER for w in words):
-        variants += [" ".join(office if w.lower() in _ANY_LEADER else w for w in words) for office in _LEADING_OFFICES]
+        # "the head of the Electoral Commission" is as often its "boss" or "chief" as its chairman
+        variants += [" ".join(office if w.lower() in _ANY_LEADER else w for w in words) for office in (*sorted(_ANY_LEADER), *_LEADING_OFFICES)]
     return list(dict.fromkeys(variants))
 
 
@@ -638,7 +639,7 @@ def office_heads(role: str) -> frozenset[str]:
     if head is None:
         return frozenset()
     if head in _ANY_LEADER:
-        return _LEADING_HEADS | {head}
+        return _LEADING_HEADS | _ANY_LEADER
     return frozenset((head,))
 
 

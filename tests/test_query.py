@@ -254,6 +254,9 @@ def test_the_head_of_a_body_is_also_looked_for_as_whichever_office_leads_it():
     assert variants[0] == "head of the noise group"
     assert {"chairman of the noise group", "director of the noise group", "chief executive of the noise group"} <= set(variants)
     assert "chairman" in office_heads("noise group boss") and office_heads("health secretary") == {"secretary"}
+    # one generic head word is written as another: "the head of the commission" is its "boss" or its "chief"
+    assert {"boss of the noise group", "chief of the noise group"} <= set(variants)
+    assert {"head", "chief"} <= office_heads("noise group boss")
 
 
 def test_the_occasion_a_question_names_is_set_aside_from_what_it_asks():
