@@ -622,14 +622,15 @@ def role_variants(role: str) -> list[str]:
     variants = [role, spelled, swapped]
     if any(w.lower() in _ANY_LEADER for w in words):
         # "the head of the Electoral Commission" is as often its "boss" or "chief" as its chairman
-        variants += [" ".join(office if w.lower() in _ANY_LEADER else w for w in words) for office in (*sorted(_ANY_LEADER), *_LEADING_OFFICES)]
+        variants += [" ".join(office if w.lower() in _ANY_LEADER else w for w in words) for office in _LEADER_WORDINGS]
     return list(dict.fromkeys(variants))
 
 
 # "The head of", "the boss of", "the chief of" a body: whichever office leads it, as the article names it.
 _ANY_LEADER = frozenset(("head", "boss", "chief"))
 _LEADING_OFFICES = ("chairman", "chair", "chief executive", "director", "leader", "president", "general secretary")
-_LEADING_HEADS = frozenset(w for office in _LEADING_OFFICES for w in office.split() if w != "general")
+_LEADER_WORDINGS = (*sorted(_ANY_LEADER), *_LEADING_OFFICES)
+_LEADER_HEADS = _ANY_LEADER | frozenset(w for office in _LEADING_OFFICES for w in office.split() if w != "general")
 
 
 def office_heads(role: str) -> frozenset[str]:
@@ -639,7 +640,7 @@ def office_heads(role: str) -> frozenset[str]:
     if head is None:
         return frozenset()
     if head in _ANY_LEADER:
-        return _LEADING_HEADS | _ANY_LEADER
+        return _LEADER_HEADS
     return frozenset((head,))
 
 

@@ -255,7 +255,7 @@ def _main_subject(doc) -> Phrase | None:
 def _named_agent(doc):
     """"The claims were made in a book published by Philippe Sands QC": with no agent of its own, a passive
     sentence's one named agent, further down, is whom a later "he" means."""
-    named = [t for t in doc if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.text[:1].isupper()]
+    named = [agent for tok in doc if (agent := _agent(tok)) is not None and agent.text[:1].isupper()]
     return named[0] if len(named) == 1 else None
 
 
