@@ -391,6 +391,7 @@ class _People:
         # Weaker than a title: "Mr Hale, who backed her bid," is still a man.
         self.clause_genders: dict[str, str] = {}
         self.mentions: list[tuple[int, list[str]]] = []  # (offset, name) of each person named
+        self._lower_words: set[str] | None = None
         self.acronyms = _acronyms(text, start, end)
         for m in _GENDERED_RE.finditer(text, start, end):
             key = _clean_tok(m.group(2)).lower()
@@ -405,6 +406,7 @@ class _People:
                 continue
             if not _looks_like_name(name) or len(name) > 4:
                 continue
+            name = self._without_leading_word(name, text, start, end)
             self.add(name)
             self.mentions.append((m.start(), name))
             told = _WHO_CLAUSE_RE.match(text, m.end(), end) if len(name) >= 2 else None
@@ -427,6 +429,15 @@ class _People:
                 after = _ROLE_APPOSITION.match(text, m.end(), end)
                 if after and any(w.lower() in _ROLE_WORDS or w.lower() in _PERSON_NOUNS for w in after.group(1).split()):
                     self.roles.append((" ".join(after.group(1).lower().replace("'s", "").split()), " ".join(name)))
+
+    def _without_leading_word(self, name: list[str], text: str, start: int, end: int) -> list[str]:
+        """"Minister for Children, Young People and Families Margaret Hodge": the office's last word, capitalised,
+        runs into the name. A first word the article also writes in lower case ("foster families") is no name's."""
+        if len(name) < 3 or name[0].lower() in _TITLES_KEPT or name[0].lower() in _HONORIFICS:
+            return name
+        if self._lower_words is None:
+            self._lower_words = set(re.findall(r"(?<![\w'’-])[a-z]+(?![\w'’-])", text[start:end]))
+        return name[1:] if name[0].lower() in self._lower_words and name[0][1:].islower() else name
 
     def named_before(self, offset: int, window: int) -> set[str]:
         """The people named in the `window` characters before `offset`."""

@@ -617,7 +617,8 @@ def role_variants(role: str) -> list[str]:
     """The role as asked, and as it may be written instead ("Welsh Tory leader", "Welsh conservative leader";
     "the head of the noise group" as "the noise group's chairman")."""
     words = re.sub(r"\blib\s+dems?\b", "libdem", role, flags=re.I).split()
-    swapped = " ".join(_ROLE_SYNONYMS.get(w.lower(), w) for w in words)
+    # "the Tories' spokeswoman": the possessive is the party's, written "Conservative" as often
+    swapped = " ".join(_ROLE_SYNONYMS.get(re.sub(r"['’]s?$", "", w.lower()), w) for w in words)
     spelled = re.sub(r"\blibdem\b", "liberal democrat", " ".join(words))
     variants = [role, spelled, swapped]
     if any(w.lower() in _ANY_LEADER for w in words):

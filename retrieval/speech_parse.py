@@ -307,7 +307,9 @@ def _phrase(head) -> Phrase:
         if child.dep_ == "appos":
             appositives.append(_appositive([t for t in child.subtree if not _in_clause(t, child)]))
         elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
-            of = _words(list(child.subtree))
+            # "a spokesman for the Casino Association, which represents the industry,": the clause says what the
+            # body does; it is no part of who speaks
+            of = _words([t for t in child.subtree if not _under_clause(t, child)])
     if head.dep_ == "nsubj":
         # "The chairman of the Harbour Council, Ann Kell QC has warned": without its closing comma the parse
         # makes the name a second subject of the verb; after a comma, it stands beside the description.
@@ -365,6 +367,15 @@ def _words(tokens) -> tuple[str, ...]:
         if word:
             words.append(word)
     return tuple(words)
+
+
+def _under_clause(tok, top) -> bool:
+    """Inside a relative or participle clause hanging off something below `top`."""
+    while tok.i != top.i and tok.head.i != tok.i:
+        if tok.dep_ in ("relcl", "acl"):
+            return True
+        tok = tok.head
+    return False
 
 
 def _in_clause(tok, top) -> bool:

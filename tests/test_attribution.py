@@ -463,3 +463,23 @@ def test_a_party_or_body_before_an_office_that_opens_its_phrase_is_part_of_the_o
     assert roles["hale"] == "council leader"
 
 
+
+
+def test_an_offices_last_word_is_not_part_of_the_name_after_it():
+    # The office ends in a capitalised word the article also writes in lower case: it is not a first name.
+    t = (
+        "Minister for Schools, Colleges and Families Ruth Kettering said the fund would grow. "
+        "Ms Kettering said: \u201cNo family will pay more.\u201d Foster families welcomed the plan."
+    )
+    rows = run(t)
+    assert find(rows, "fund would grow").speaker == "Ruth Kettering"
+    assert find(rows, "No family") == Attribution("Ruth Kettering", "direct")
+
+
+def test_a_clause_about_the_body_is_not_part_of_its_spokesmans_name():
+    t = (
+        "A spokesman for the Harbour Pilots Association, which represents the pilots, said the plan was rushed. "
+        "\u201cWe were never asked,\u201d he said."
+    )
+    rows = run(t)
+    assert find(rows, "never asked") == Attribution("Harbour Pilots Association spokesman", "direct")

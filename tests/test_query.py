@@ -245,6 +245,9 @@ def test_a_role_is_also_looked_for_in_its_other_wordings():
     assert "Scottish conservative leader" in role_variants("Scottish Tory leader")
     assert "liberal democrat spokesman" in role_variants("Lib Dem spokesman")
     assert role_variants("health minister") == ["health minister"]
+    # the party as owner: "the Tories' spokeswoman" is a "Conservative spokeswoman"
+    assert "conservatives local government spokeswoman" in role_variants("Tories' local government spokeswoman")
+    assert "conservative health spokesman" in role_variants("Tory's health spokesman")
 
 
 def test_the_head_of_a_body_is_also_looked_for_as_whichever_office_leads_it():
