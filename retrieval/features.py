@@ -193,6 +193,7 @@ class Derived:
         self._role_terms = None
         self._introduced = None
         self._lead_terms = None
+        self._acronyms: frozenset[str] | None = None
 
     def own_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in the passage's own words (no title, no speaker).
@@ -223,11 +224,32 @@ class Derived:
             self._lead_terms = _presence(gen, leads)
         return self._lead_terms
 
+    def spelled_acronyms(self, gen: Generation) -> frozenset[str]:
+        """The initials (lower case) of every name of three capitalised words or more that a document spells out
+        ("London School of Economics": "lse"): a question may use the acronym the text never prints."""
+        if self._acronyms is None:
+            found = set()
+            for doc in gen.documents.values():
+                for match in _SPELLED_NAME.finditer(doc.text):
+                    words = match.group().split()
+                    while words and words[0].lower().rstrip(".") in _HONORIFIC_WORDS:
+                        words = words[1:]  # "Mr Tony Blair" is no body's name
+                    initials = "".join(w[0] for w in words if w[0].isupper())
+                    if len(initials) >= 3:
+                        found.add(initials.lower())
+            self._acronyms = frozenset(found)
+        return self._acronyms
+
     def role_terms(self, gen: Generation):
         """(passages x vocabulary) presence of each stemmed term in how the passage's speaker is introduced."""
         if self._role_terms is None:
             self._role_terms = _presence(gen, [p.role for p in gen.passages])
         return self._role_terms
+
+
+# A name of capitalised words, joined by "of", "and", "for" or "the" ("Royal Society for the Protection of Birds").
+_HONORIFIC_WORDS = frozenset("mr mrs ms dr sir lord lady dame".split())
+_SPELLED_NAME = re.compile(r"[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|on)[ \t]+)*[A-Z][a-z]+)+")
 
 
 # A title before a capitalised word: "President Musharraf", "Dr. Birx", "Secretary Azar".
@@ -416,7 +438,7 @@ def candidates(gen: Generation, embedder, question: str, dense_k: int = 60, lexi
             0.0,  # top_coverage
             float(dense.max()) if len(c) else 0.0,
             float(coverage.max()) if len(c) else 0.0,
-            gen.bm25.unknown_share(subject_text(parsed)),
+            gen.bm25.unknown_share(subject_text(parsed), built.spelled_acronyms(gen)),
             float(unknown_name(gen, topic)),
             float(bool(parsed.speaker_key)),
             float(bool(parsed.speaker_key) and not asked_known),

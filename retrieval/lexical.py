@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import string
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -33,6 +34,7 @@ _DROPPED_MIN = 7  # a word this long missing a letter is still its word; a short
 _CLIPPED_MAX_MISSING = 3
 # For judging whether a question's words are known, a fuller list than BM25's own (Lucene's 33 words).
 _FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS)
+_SHORT_DECADE = re.compile(r"\d0s")
 
 
 class Lexical:
@@ -72,17 +74,24 @@ class Lexical:
         # bm25s's own decode rebuilds this reverse map on every call: 1.5 ms a question on bbc-politics.
         return {i: term for term, i in self.tokenizer.get_vocab_dict().items()}
 
-    def unknown_share(self, text: str) -> float:
+    def unknown_share(self, text: str, also_known: frozenset[str] = frozenset()) -> float:
         """Share of the text's content words (stemmed; "any", "other" and other function words dropped)
-        that occur in no passage."""
+        that occur in no passage; `also_known` words (lower case) count as known."""
         words = [w for w in self.tokenizer.splitter(text.lower()) if w and w not in _FUNCTION_WORDS]
         if not words:
             return 0.0
         stems = {self._stem(w): w for w in words}
-        return sum(1 for s, w in stems.items() if not self._known_somehow(s, w)) / len(stems)
+        return sum(1 for s, w in stems.items() if w not in also_known and not self._known_somehow(s, w)) / len(stems)
 
     def _known_somehow(self, stem: str, word: str) -> bool:
-        return self.knows(stem) or self._knows_base(word) or self._knows_clipped(word) or self._knows_with_a_letter_back(word)
+        return (
+            self.knows(stem) or self._knows_base(word) or self._knows_clipped(word) or self._knows_with_a_letter_back(word)
+            or self._knows_decade(word)
+        )
+
+    def _knows_decade(self, word: str) -> bool:
+        """A decade typed short ("the 60s") that a passage writes in full ("the 1960s")."""
+        return bool(_SHORT_DECADE.fullmatch(word)) and any(self.knows_word(century + word) for century in ("19", "20"))
 
     def _knows_with_a_letter_back(self, word: str) -> bool:
         """A long word typed fast with a letter left out ("cunningam"): one known word gives it back by one letter."""

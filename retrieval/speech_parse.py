@@ -36,7 +36,8 @@ _WEAK_FORMS = frozenset(
     welcomes describe described deny denies denied confess confesses confessed predict predicts predicted
     reveal reveals revealed confirm confirms confirmed announce announces announced accuse accuses accused
     hint hints hinted brand brands branded label labels labelled labeled dub dubs dubbed berate berates berated
-    rebuke rebukes rebuked scold scolds scolded demand demands demanded""".split()
+    rebuke rebukes rebuked scold scolds scolded demand demands demanded underline underlines underlined
+    reiterate reiterates reiterated""".split()
 )
 # Surface forms: the pipeline runs without a lemmatizer. Every speech verb: these, and the two kinds above.
 SPEECH_FORMS = (

@@ -483,3 +483,14 @@ def test_a_clause_about_the_body_is_not_part_of_its_spokesmans_name():
     )
     rows = run(t)
     assert find(rows, "never asked") == Attribution("Harbour Pilots Association spokesman", "direct")
+
+
+def test_underlining_or_reiterating_a_position_reports_it():
+    t = (
+        "Green Party leader Ann Roe launched her campaign on Monday. "
+        "She underlined Green plans to scrap road tolls. "
+        "The Harbour Trust reiterated its support for the bridge."
+    )
+    rows = run(t)
+    assert find(rows, "scrap road tolls") == Attribution("Ann Roe", "reported")
+    assert find(rows, "support for the bridge").mode == "reported"

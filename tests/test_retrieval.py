@@ -102,6 +102,26 @@ def test_unknown_share_counts_topic_words_absent_from_every_passage():
     assert remarks.unknown_share("cunningam remarks") == 0.0  # a letter left out of a long name, typed fast
     assert remarks.unknown_share("cunninghams fracking") == 0.5  # no letter gives "fracking" back
     assert Lexical.build(["The deal was agreed."]).unknown_share("dal") == 1.0  # too short to say which word it is
+    wild = Lexical.build(["He was out of control in the wild 1960s."])
+    assert wild.unknown_share("wild 60s") == 0.0  # a decade typed short
+    assert wild.unknown_share("wild 70s") == 0.5  # ... that no passage names is still unknown
+    assert remarks.unknown_share("LSE remarks", also_known=frozenset({"lse"})) == 0.0
+
+
+def test_an_acronym_of_a_name_a_document_spells_out_is_known(make_engine, tmp_path):
+    from retrieval.features import derived
+
+    engine = _one_document_engine(
+        make_engine, tmp_path, "2005-02-03-students.txt",
+        "Students courted\n\nLaunching his campaign at the London School of Economics, Mr Kell urged students to vote. "
+        "Mr Tom Kell said fees put students off.\n",
+    )
+    gen = engine.generation
+    known = derived(gen).spelled_acronyms(gen)
+    assert "lse" in known
+    assert "mtk" not in known and "tk" not in known  # a person's name with a title is no body's acronym
+    assert gen.bm25.unknown_share("Kell at the LSE", known) == 0.0
+    assert gen.bm25.unknown_share("Kell at the LSA", known) == 0.5
 
 
 INTERVIEW = """---
