@@ -458,9 +458,14 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     none when the introduction names another office ("shadow chancellor" for "the chancellor") or someone speaking
     for the office's holder."""
     where = _place_credit(gen, built, place_qualifiers(role))
-    shares = [
-        share for variant in role_variants(role) if (share := _idf_share(built.role_terms(gen), _term_ids(gen, variant), where)) is not None
-    ]
+    shares = []
+    for variant in role_variants(role):
+        ids = _term_ids(gen, variant)
+        share = _idf_share(built.role_terms(gen), ids, where)
+        if share is not None:
+            # Part of a role, without its rarest word, is the same kind of office elsewhere: "chief executive of a
+            # health board" for "the head of the Catholic Church", "a campaign group" for "the travellers' one".
+            shares.append(np.where((share < 1.0) & ~_holds_rarest(built.role_terms(gen), ids), share * HEADLESS_ROLE, share))
     if not shares:
         return None
     other = np.zeros(len(gen.passages), dtype=bool)
@@ -604,6 +609,17 @@ def _document_coverage(gen: Generation, built: Derived, term_scores: np.ndarray,
         return np.zeros(len(c))
     in_document = np.logical_or.reduceat(present, built.document_starts, axis=1)  # (terms, documents)
     return (idf @ in_document[:, gen.source_ids[c]]) / idf.sum()
+
+
+def _holds_rarest(matrix, ids: list[int]) -> np.ndarray:
+    """Per row of a (passages x vocabulary) presence matrix, whether it holds the rarest of the terms `ids`
+    that any row holds (one of them, when several are as rare)."""
+    ids = [i for i in ids if i < matrix.shape[1]]
+    df = np.asarray(matrix[:, ids].sum(axis=0)).ravel() if ids else np.zeros(0)
+    if not (df > 0).any():
+        return np.zeros(matrix.shape[0], dtype=bool)
+    rarest = [term for term, count in zip(ids, df) if count == df[df > 0].min()]
+    return np.asarray(matrix[:, rarest].sum(axis=1)).ravel() > 0
 
 
 def _idf_share(matrix, ids: list[int], credit: dict[int, np.ndarray] | None = None) -> np.ndarray | None:

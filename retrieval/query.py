@@ -129,6 +129,8 @@ def person_like(name: str | None) -> bool:
         return False  # "Muslim Council of Britain", "Association of Parish Clerks"
     if any(w.lower().endswith(("'s", "’s")) for w in words):
         return False  # "Roe's Britain": someone's thing
+    if words and words[-1].lower() in PARTIES and words[-1].lower() != "green":
+        return False  # "Liberal Democrats", "Scottish Conservatives": a party (Damian Green is a person)
     capitalised = [w for w in words if w[:1].isupper()]
     if len(capitalised) >= 2:
         return True
@@ -308,6 +310,11 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
     name = " ".join(words)
     if name not in text:
         name = text[subject.text_span[0] : subject.text_span[1]]
+    surname_after = _surname_read_as_a_verb(text, subject.text_span[1], words[-1], persons, first_names)
+    if surname_after:
+        # "What did Theresa May say": the parse reads the surname as the verb "may"; she is the one asked
+        name = f"{name} {surname_after}"
+        words.append(surname_after)
     if len(words) > 1 and words[-1].lower() in _GROUP_NOUNS:
         # "What did Labour MPs say": members of a group, each introduced as one ("Labour MP Ann Roe"); the body
         # "MPs" (a committee's report: "the MPs found") is not who was asked.
@@ -354,6 +361,16 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
     # "Which immigrants could stay under Obama's executive action?": the subject is the topic's; a known person
     # named elsewhere, not as what the question is about, is whose words answer.
     return _known_name_outside_topic(text, persons, set(subject.words)) or ParsedQuestion(text, None, None, None)
+
+
+def _surname_read_as_a_verb(text: str, end: int, first: str, persons, first_names: dict[str, frozenset[str]]) -> str | None:
+    """The capitalised word right after a subject's last word, when the corpus knows a person by the two."""
+    after = re.match(r"\s+([A-Z][\w'’-]*)", text[end:])
+    if not after:
+        return None
+    word = after.group(1)
+    surname = word.lower()
+    return word if surname in persons and first.lower() in first_names.get(surname, ()) else None
 
 
 # What someone's words are called: "Birx's advice", "Roe's view".
@@ -470,10 +487,15 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             first = before if before and before in first_names.get(surname, ()) else None
             # "how many asbos get breached blears": typed fast, with no question mark, the name may come last
             last = surname == typed and stop == tokens[-1][1] and not text.rstrip().endswith("?") and not _IN_A_PHRASE.search(text[:start])
-            if i == 0 or before in _BEFORE_SPEAKER or first or after in _AFTER_SPEAKER or last:
+            # "comms chief walkington - what did he say": named first, then asked about as "he"
+            then_he = surname == typed and bool(_ASKED_AS_PRONOUN.search(text, stop))
+            if i == 0 or before in _BEFORE_SPEAKER or first or after in _AFTER_SPEAKER or last or then_he:
                 name_start = tokens[i - 1][0] if first else start
                 return text[name_start:stop], surname, first
     return None
+
+
+_ASKED_AS_PRONOUN = re.compile(r"\b(?:did|does|has|had|is|was|will|would)\s+(?:he|she)\b", re.I)
 
 
 # Up to two words into a phrase a preposition opens: "to the salt marsh" is a place, not the person Marsh.

@@ -56,6 +56,25 @@ def test_topic_text_drops_speaker_and_scaffolding():
 def test_person_like():
     assert person_like("Owen Crane") and person_like("Lord Fenby") and person_like("TJ Lowry")
     assert not person_like("Labour") and not person_like("spokesman") and not person_like("Campaigners")
+    # a party, however many capitalised words; a person may still be surnamed Green
+    assert not person_like("Liberal Democrats") and not person_like("Scottish Conservatives") and person_like("Damian Green")
+
+
+def test_a_surname_the_parse_reads_as_a_verb_still_names_the_person():
+    people = PEOPLE | {"may"}
+    firsts = {"may": frozenset({"theresa"}), "crane": frozenset({"owen"})}
+    parsed = parse_question("What did Theresa May say about maternity pay?", KNOWN | {"may"}, people, firsts)
+    assert (parsed.speaker, parsed.speaker_key, parsed.first_name) == ("Theresa May", "may", "theresa")
+    parsed = parse_question("What did Owen Crane say about maternity pay?", KNOWN | {"may"}, people, firsts)
+    assert parsed.speaker_key == "crane"
+
+
+def test_a_person_named_first_and_then_asked_about_as_he_is_the_speaker():
+    firsts = {"crane": frozenset({"owen"})}
+    parsed = parse_question("new party comms guy crane - what did he say abt rivals", KNOWN, PEOPLE, firsts)
+    assert parsed.speaker_key == "crane"
+    # a name in the topic is not whom "he" means
+    assert parse_question("what did he say about the crane", KNOWN, PEOPLE, firsts).speaker_key is None
 
 
 def test_a_body_of_a_place_and_someones_thing_are_not_people():

@@ -865,3 +865,19 @@ def test_only_words_no_passage_uses_are_mended_into_an_office():
     assert mend_office_words("the shadow chancelor on tax", known) == "the shadow chancellor on tax"
     assert mend_office_words("repairs to the minster roof", known) == "repairs to the minster roof"  # a word the corpus uses
     assert mend_office_words("the ferry timetable", known) == "the ferry timetable"
+
+
+
+def test_holding_a_role_but_its_rarest_word_is_holding_another_bodys_office():
+    from scipy.sparse import csc_matrix
+
+    from retrieval.features import _holds_rarest
+
+    # columns: chief, executive, catholic, church; rows: a health board's chief executive, a cardinal, nobody
+    presence = csc_matrix(np.array([[1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0], [1, 1, 0, 0]], dtype=np.float32))
+    assert _holds_rarest(presence, [0, 1, 2, 3]).tolist() == [False, True, False, False]
+    assert _holds_rarest(presence, [0, 2]).tolist() == [False, True, False, False]  # "catholic" is rarer than "chief"
+    # two words as rare: holding either is holding the rarest
+    assert _holds_rarest(presence, [0, 1]).tolist() == [True, False, False, True]
+    assert _holds_rarest(presence, [0, 3, 9]).tolist() == [False, True, False, False]  # 9: a word no row holds
+    assert not _holds_rarest(presence, [9]).any()
