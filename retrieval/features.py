@@ -35,6 +35,7 @@ from .query import (
     place_qualifiers,
     query_text,
     role_variants,
+    same_first_name,
     speaks_as_office_of,
     speaks_for_someone,
     subject_text,
@@ -657,5 +658,6 @@ def _speaker_matches(built: Derived, c: np.ndarray, parsed: ParsedQuestion) -> n
     surname_ok = built.surname[c] == parsed.speaker_key
     if parsed.first_name:
         # Another person with the same surname does not count; a name given without a first name does.
-        surname_ok &= np.fromiter((not g or parsed.first_name in g for g in built.givens[c]), dtype=bool, count=len(c))
+        asked = parsed.first_name
+        surname_ok &= np.fromiter((not g or any(same_first_name(asked, k) for k in g) for g in built.givens[c]), dtype=bool, count=len(c))
     return surname_ok.astype(np.float64)

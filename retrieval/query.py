@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 _PARTICLES = frozenset("de du van von der la le al bin ibn".split())
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|du|van|von|der|la|le|al|bin|ibn)"
@@ -79,6 +80,25 @@ def given_names(name: str | None) -> frozenset[str]:
     """Every word of a name before its surname, lower-cased: a label keeps what the article wrote before the
     name ("New Yorker Dick Morris"), so the first of them need not be the person's first name."""
     return frozenset(w.lower() for w in (_person_words(name) or [])[:-1])
+
+
+def same_first_name(asked: str, known: str) -> bool:
+    """Whether a first name asked for is one the corpus knows, or its nickname or full form ("chris" and
+    "christopher", "tony" and "anthony")."""
+    return asked == known or known in _name_forms(asked)
+
+
+@lru_cache(maxsize=4096)
+def _name_forms(name: str) -> frozenset[str]:
+    namer = _nicknamer()
+    return frozenset(namer.nicknames_of(name) | namer.canonicals_of(name))
+
+
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer
+
+    return NickNamer()
 
 
 def _person_words(name: str | None) -> list[str]:
@@ -178,6 +198,8 @@ def _known_first_name(parsed: ParsedQuestion, first_names: dict[str, frozenset[s
     known = first_names.get(parsed.speaker_key or "")
     if not known or not parsed.speaker or parsed.first_name in known:
         return parsed
+    if parsed.first_name and any(same_first_name(parsed.first_name, k) for k in known):
+        return parsed  # "Chris" for Christopher: the filter takes either
     for word in parsed.speaker.split():
         if word.lower() in known:
             return replace(parsed, first_name=word.lower())
@@ -335,7 +357,7 @@ def _from_subject(text: str, known_surnames, persons, first_names: dict[str, fro
         return ParsedQuestion(text, None, None, None, words[0])  # "Why did the RTA say": a body, found by who speaks for it
     if surname and not titled_only and (subject.proper or lower_case):
         known = _known_surname(surname, persons)
-        if known and (not first or not first_names.get(known) or first in first_names[known]):
+        if known and (not first or not first_names.get(known) or any(same_first_name(first, k) for k in first_names[known])):
             return ParsedQuestion(text, name, known, first)
         paired = None if known else _first_name_then_surname(name, _tokens(name), persons, first_names)
         if paired is not None:

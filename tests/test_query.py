@@ -519,3 +519,11 @@ def test_a_known_person_named_outside_the_subject_or_last_in_a_fast_question_is_
     assert (parsed.speaker_key, parsed.role) == (None, "harbour leader")
     # What a body is against is not part of its name.
     assert ask("Why is the Harbour Trust against sending the ferries back to the old berth?").role == "Harbour Trust"
+
+
+def test_a_first_name_matches_its_nickname_or_full_form():
+    from retrieval.query import same_first_name
+
+    assert same_first_name("chris", "christopher") and same_first_name("christopher", "chris")
+    assert same_first_name("tony", "anthony") and same_first_name("mike", "michael")
+    assert not same_first_name("chris", "martin") and not same_first_name("tony", "michael")

@@ -881,3 +881,20 @@ def test_holding_a_role_but_its_rarest_word_is_holding_another_bodys_office():
     assert _holds_rarest(presence, [0, 1]).tolist() == [True, False, False, True]
     assert _holds_rarest(presence, [0, 3, 9]).tolist() == [False, True, False, False]  # 9: a word no row holds
     assert not _holds_rarest(presence, [9]).any()
+
+
+TEENAGE_MPS = """Teenagers to be allowed to be MPs
+
+Constitutional affairs minister Christopher Vane said the minimum age for an MP would be cut from 21 to 18.
+
+"The government intends to legislate to lower the age," said Mr Vane.
+"""
+
+
+def test_a_nickname_finds_the_person_an_article_names_in_full(make_engine, tmp_path):
+    engine = _one_document_engine(make_engine, tmp_path, "2005-03-09-teenage-mps.txt", TEENAGE_MPS)
+    answer = engine.ask("What did Chris Vane say about the minimum age for an MP?", top=3)
+    assert not answer.abstained
+    assert answer.quotes[0].speaker == "Christopher Vane"
+    # another first name is another person
+    assert engine.ask("What did Martin Vane say about the minimum age for an MP?", top=3).quotes == []
