@@ -760,7 +760,7 @@ def _role_phrase(text: str) -> str | None:
 # The word an office's name ends with: "the shadow home secretary", "Tory leader", "the pm".
 _OFFICE_HEADS = (
     "secretary|minister|leader|chancellor|spokesman|spokeswoman|spokesperson|pm|president|mayor|governor|senator|"
-    "commissioner|chairman|chairwoman|chair|director|boss|ambassador|archbishop|bishop|attorney general|speaker"
+    "commissioner|chairman|chairwoman|chair|director|boss|chief|ambassador|archbishop|bishop|attorney general|speaker"
 )
 _OFFICE_HEAD = re.compile(_OFFICE_HEADS)
 

@@ -446,6 +446,7 @@ def test_an_office_typed_fast_where_a_speaker_stands_is_the_asked_role():
         ("lib dem leader on tolls", "liberal democrat leader"),  # the office, not the party the corpus knows as a speaker
         ("Labour leader on the pier?", "Labour leader"),
         ("potus on tolls", "president"),
+        ("harbour police chief on late bars, wat did he say", "harbour police chief"),  # "chief" is an office too
     ]:
         parsed = parse_question(question, known, people)
         assert (parsed.speaker_key, parsed.role) == (None, role), question
