@@ -248,8 +248,8 @@ class Derived:
         return self._role_terms
 
 
-# A name of capitalised words, joined by "of", "and", "for" or "the" ("Royal Society for the Protection of Birds").
 _HONORIFIC_WORDS = frozenset("mr mrs ms dr sir lord lady dame".split())
+# A name of capitalised words, joined by "of", "and", "for" or "the" ("Royal Society for the Protection of Birds").
 _SPELLED_NAME = re.compile(r"[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|on)[ \t]+)*[A-Z][a-z]+)+")
 
 
@@ -459,14 +459,15 @@ def _role_match(gen: Generation, built: Derived, role: str) -> np.ndarray | None
     none when the introduction names another office ("shadow chancellor" for "the chancellor") or someone speaking
     for the office's holder."""
     where = _place_credit(gen, built, place_qualifiers(role))
+    introduced = built.role_terms(gen)
     shares = []
     for variant in role_variants(role):
         ids = _term_ids(gen, variant)
-        share = _idf_share(built.role_terms(gen), ids, where)
+        share = _idf_share(introduced, ids, where)
         if share is not None:
             # Part of a role, without its rarest word, is the same kind of office elsewhere: "chief executive of a
             # health board" for "the head of the Catholic Church", "a campaign group" for "the travellers' one".
-            shares.append(np.where((share < 1.0) & ~_holds_rarest(built.role_terms(gen), ids), share * HEADLESS_ROLE, share))
+            shares.append(np.where((share < 1.0) & ~_holds_rarest(introduced, ids), share * HEADLESS_ROLE, share))
     if not shares:
         return None
     other = np.zeros(len(gen.passages), dtype=bool)
@@ -619,7 +620,8 @@ def _holds_rarest(matrix, ids: list[int]) -> np.ndarray:
     df = np.asarray(matrix[:, ids].sum(axis=0)).ravel() if ids else np.zeros(0)
     if not (df > 0).any():
         return np.zeros(matrix.shape[0], dtype=bool)
-    rarest = [term for term, count in zip(ids, df) if count == df[df > 0].min()]
+    fewest = df[df > 0].min()
+    rarest = [term for term, count in zip(ids, df) if count == fewest]
     return np.asarray(matrix[:, rarest].sum(axis=1)).ravel() > 0
 
 

@@ -310,7 +310,7 @@ def _phrase(head) -> Phrase:
         elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from") and not of:
             # "a spokesman for the Casino Association, which represents the industry,": the clause says what the
             # body does; it is no part of who speaks
-            of = _words([t for t in child.subtree if not _under_clause(t, child)])
+            of = _words([t for t in child.subtree if not _in_clause(t, child, ("relcl", "acl"))])
     if head.dep_ == "nsubj":
         # "The chairman of the Harbour Council, Ann Kell QC has warned": without its closing comma the parse
         # makes the name a second subject of the verb; after a comma, it stands beside the description.
@@ -370,19 +370,10 @@ def _words(tokens) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _under_clause(tok, top) -> bool:
-    """Inside a relative or participle clause hanging off something below `top`."""
-    while tok.i != top.i and tok.head.i != tok.i:
-        if tok.dep_ in ("relcl", "acl"):
-            return True
-        tok = tok.head
-    return False
-
-
-def _in_clause(tok, top) -> bool:
-    """Inside a relative clause or prepositional phrase hanging off the appositive ("..., who has...")."""
+def _in_clause(tok, top, kinds: tuple[str, ...] = ("relcl", "acl", "prep")) -> bool:
+    """Inside a relative clause or prepositional phrase (or another of `kinds`) hanging off `top` ("..., who has...")."""
     while tok.i != top.i:
-        if tok.dep_ in ("relcl", "acl", "prep"):
+        if tok.dep_ in kinds:
             return True
         if tok.head.i == tok.i:
             return False  # reached the root without meeting the appositive
