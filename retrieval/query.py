@@ -21,6 +21,9 @@ _SUBJECT_PATTERNS = [
     # "Would Mr Reade welcome...", "Does Jane Roe support...": after a leading auxiliary, the subject, whatever the verb
     re.compile(rf"^(?:[Ww]ould|[Dd]oes|[Dd]id|[Dd]o|[Hh]as|[Hh]ave|[Ww]ill|[Cc]an|[Cc]ould|[Ss]hould)\s+(?P<name>{_NAME})\s+[a-z]"),
     re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
+    # "How did Liam Fox answer Tony Blair's claim": after a question word and its auxiliary, the subject, whatever
+    # the verb; taken only when the corpus knows it ("How did Britain vote" asks no one)
+    re.compile(rf"\b(?:[Hh]ow|[Ww]hy|[Ww]hat|[Ww]hen|[Ww]here)\s+(?:did|does|do|has|have|had|will|would)\s+(?P<name>{_NAME})\s+[a-z]"),
     re.compile(rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"),
     # "according to X," "any word from X?", but not "money from X supporters" nor "take over from X?": the name
     # ends the phrase, and "from" follows what someone says
@@ -159,7 +162,7 @@ def person_like(name: str | None) -> bool:
 
 # Which patterns put a name in the subject slot of a speech verb ("did X say", "how X defended"):
 # a name there is the asked speaker even when the corpus does not know it (then nothing answers).
-_STRONG = (0, 1, 4)
+_STRONG = (0, 1, 5)
 _AUX = {"did", "does", "do", "has", "have", "had", "what", "how", "why", "the", "a", "an"}
 _LOWER_SUBJECT = re.compile(rf"\b(?:did|does|do|has|have|had|what|how|why)\s+(?P<name>[\w'’.-]+(?:\s+[\w'’.-]+)?)\s+(?:{_VERBS})\b", re.I)
 _OBJECT_POSITION = re.compile(

@@ -69,6 +69,14 @@ def test_a_surname_the_parse_reads_as_a_verb_still_names_the_person():
     assert parsed.speaker_key == "crane"
 
 
+def test_the_subject_after_a_question_word_is_asked_whatever_the_verb():
+    firsts = {"crane": frozenset({"owen"}), "roe": frozenset({"jane"})}
+    people = PEOPLE | {"roe"}
+    # "answer" is no speech verb the patterns list; the possessive later names whom he answers
+    parsed = parse_question("How did Owen Crane answer Jane Roe's claim that fares would double?", KNOWN | {"roe"}, people, firsts)
+    assert parsed.speaker_key == "crane"
+
+
 def test_a_person_named_first_and_then_asked_about_as_he_is_the_speaker():
     firsts = {"crane": frozenset({"owen"})}
     parsed = parse_question("new party comms guy crane - what did he say abt rivals", KNOWN, PEOPLE, firsts)
