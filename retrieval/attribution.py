@@ -563,7 +563,43 @@ def _introductions(people: "_People", text: str, start: int, end: int) -> dict[s
         before = _CLAUSE_BEFORE.search(text, max(start, m.start() - 92), m.start())
         if before and _describes(before.group(1)):
             note(" ".join(name), before.group(1).strip())
-    return {key: " ".join(words) for key, words in found.items()}
+    return {key: _with_body_named(" ".join(words), text, start, end) for key, words in found.items()}
+
+
+# Bodies an article names in full once ("the environment select committee") and then by their kind alone
+# ("Committee chairman Michael Jack").
+_BODY_KINDS = frozenset("committee commission council union association federation board authority".split())
+# Office words around a body's kind in an introduction; any other word there names which body it is.
+_OFFICE_AROUND_A_KIND = frozenset(
+    """chairman chairwoman chair chief executive spokesman spokeswoman spokesperson leader head director president
+    general secretary member members deputy vice former new acting the its their his her""".split()
+) | frozenset("labour tory conservative liberal democrat mp msp mep am peer".split())  # the person's, not the body's
+# Words that say nothing of which body: "the same committee", "the influential committee".
+_NOT_A_BODYS_NAME = frozenset("same whole new former other this that its their his her our a an influential powerful senior".split())
+
+
+def _with_body_named(introduced: str, text: str, start: int, end: int) -> str:
+    """An introduction by a body's kind alone ("committee chairman"), with the words the article names that
+    body by, when it names one body of that kind in full ("the environment select committee"): the person
+    holds that body's office. Two bodies of the kind named differently leave it as it is."""
+    words = introduced.split()
+    kinds = [i for i, w in enumerate(words) if w in _BODY_KINDS]
+    if len(kinds) != 1 or any(w not in _OFFICE_AROUND_A_KIND for i, w in enumerate(words) if i != kinds[0]):
+        return introduced
+    kind = words[kinds[0]]
+    names: set[tuple[str, ...]] = set()
+    for m in re.finditer(rf"\b[Tt]he\s+((?:[\w'’-]+\s+){{1,5}}?){kind}\b", text[start:end], re.I):
+        # "the MPs' committee": whose members, not which body
+        named = tuple(w.lower() for w in m.group(1).split() if not w.endswith(("'", "’")))
+        named = tuple(w for w in named if w not in _OFFICE_AROUND_A_KIND and w not in _NOT_A_BODYS_NAME)
+        if named:
+            names.add(named)
+    if not names:
+        return introduced
+    fullest = max(names, key=len)
+    if any(not set(n) <= set(fullest) for n in names):
+        return introduced  # "the home affairs committee" and "the public accounts committee": which one
+    return " ".join(words[: kinds[0]] + list(fullest) + words[kinds[0] :])
 
 
 def describes_a_role(label: str) -> bool:
@@ -579,7 +615,9 @@ def _describes(phrase: str) -> bool:
     words = phrase.lower().split()
     if not words or words[0] in ("said", "says", "told", "added", "who", "which", "has", "had", "was", "is"):
         return False
-    return words[0] in ("the", "a", "an", "of", "from") or any(w in _ROLE_WORDS or w in _PERSON_NOUNS for w in words)
+    # "ex-head of communications", "co-chairman": the office is the word after the hyphen
+    offices = [part for w in words for part in w.split("-")]
+    return words[0] in ("the", "a", "an", "of", "from") or any(w in _ROLE_WORDS or w in _PERSON_NOUNS for w in offices)
 
 
 # ---------------------------------------------------------------------------

@@ -289,6 +289,25 @@ def test_an_office_that_opens_its_sentence_keeps_its_capitalised_first_word():
     assert roles["kaur"] == "pcs leader"
     assert roles["reade"] == "health minister"  # "Yesterday" opens the sentence, not the office
 
+def test_an_office_of_a_body_named_by_its_kind_is_the_office_of_the_body_the_article_names():
+    text = (
+        "Ferry fares should be capped, the harbour select committee said. "
+        "The influential Commons harbour select committee heard from 40 groups.\n\n"
+        "Committee chairman Ed Lyle said the fares were too high. "
+        "Council leader Ann Prior said the ferries were late. "
+        "The port council and the county council disagreed."
+    )
+    roles = read_speakers(text, split_sentences(text)).roles
+    assert roles["lyle"] == "commons harbour select committee chairman"
+    # two councils named: which one she leads, the article does not say
+    assert roles["prior"] == "council leader"
+
+
+def test_an_apposition_whose_office_follows_a_hyphen_introduces_the_person():
+    text = "Sam Poe, ex-head of communications at the Harbour Board, says the plan will fail. He gave no reason."
+    assert "ex-head of communications at the harbour board" in read_speakers(text, split_sentences(text)).roles["poe"]
+
+
 def test_transcript_header_gives_the_speakers_office():
     from retrieval.chunking import chunk_document
     from retrieval.documents import parse_text
