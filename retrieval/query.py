@@ -510,6 +510,8 @@ def _casual_name(text: str, persons, first_names: dict[str, frozenset[str]]) -> 
             after_index = i + (2 if stop != end else 1)
             after = tokens[after_index][2] if after_index < len(tokens) else ""
             first = before if before and before in first_names.get(surname, ()) else None
+            if first and _OBJECT_POSITION.search(text[: tokens[i - 1][0]]):
+                continue  # "said about Tony Blair raising...": the whole name is in the topic
             # "how many asbos get breached blears": typed fast, with no question mark, the name may come last
             last = surname == typed and stop == tokens[-1][1] and not text.rstrip().endswith("?") and not _IN_A_PHRASE.search(text[:start])
             # "comms chief walkington - what did he say": named first, then asked about as "he"
@@ -625,7 +627,7 @@ _ROLE_AFTER_AUX = re.compile(
 _ROLE_SYNONYMS = {
     "tory": "conservative", "tories": "conservatives", "conservative": "tory", "conservatives": "tories",
     "chair": "chairman", "chairman": "chair", "chairwoman": "chair", "pm": "prime minister",
-    "gop": "republican", "republican": "gop", "libdem": "liberal democrat",
+    "gop": "republican", "republican": "gop", "libdem": "liberal democrat", "former": "ex",
 }
 
 
@@ -638,9 +640,13 @@ _WORD = re.compile(r"[a-z]+")
 def names_another_office(introduced_as: str | None, role: str) -> bool:
     """One of the two puts an office-changing word, which the other lacks, before a word they share: the
     shadow chancellor is not the chancellor, nor the prime minister the deputy prime minister."""
-    words = _WORD.findall((introduced_as or "").lower())
-    asked = _WORD.findall(role.lower())
+    words = [_SAME_CHANGER.get(w, w) for w in _WORD.findall((introduced_as or "").lower())]
+    asked = [_SAME_CHANGER.get(w, w) for w in _WORD.findall(role.lower())]
     return _changes_office(words, asked) or _changes_office(asked, words)
+
+
+# "ex-head" is the "former head": the same office, for all the words differ.
+_SAME_CHANGER = {"ex": "former"}
 
 
 def _changes_office(words: list[str], other: list[str]) -> bool:

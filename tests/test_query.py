@@ -2,6 +2,7 @@
 
 from retrieval.query import (
     describes_one_person,
+    names_another_office,
     parse_question,
     person_like,
     place_qualifiers,
@@ -536,3 +537,17 @@ def test_a_first_name_matches_its_nickname_or_full_form():
     assert same_first_name("chris", "christopher") and same_first_name("christopher", "chris")
     assert same_first_name("tony", "anthony") and same_first_name("mike", "michael")
     assert not same_first_name("chris", "martin") and not same_first_name("tony", "michael")
+
+
+def test_ex_is_former_and_names_the_same_office():
+    asked = "number 10 former head of corporate communications"
+    assert not names_another_office("ex-head of corporate communications at number 10", asked)
+    assert names_another_office("head of corporate communications at number 10", asked)
+    assert names_another_office("ex-head of communications", "head of communications")
+
+
+def test_a_known_person_named_in_full_in_the_topic_is_not_the_one_asked():
+    firsts = {"crane": frozenset({"owen"})}
+    assert parse_question("What has been said about Owen Crane raising fares?", KNOWN, PEOPLE, firsts).speaker_key is None
+    assert parse_question("owen crane on raising fares", KNOWN, PEOPLE, firsts).speaker_key == "crane"
+
