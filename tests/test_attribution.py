@@ -304,8 +304,13 @@ def test_an_office_of_a_body_named_by_its_kind_is_the_office_of_the_body_the_art
 
 
 def test_an_apposition_whose_office_follows_a_hyphen_introduces_the_person():
-    text = "Sam Poe, ex-head of communications at the Harbour Board, says the plan will fail. He gave no reason."
-    assert "ex-head of communications at the harbour board" in read_speakers(text, split_sentences(text)).roles["poe"]
+    text = (
+        "Sam Poe, ex-head of communications at the Harbour Board, says the plan will fail. He gave no reason. "
+        "Ann Roe, one of my co-chairs -- I would not be here without her, agreed."
+    )
+    roles = read_speakers(text, split_sentences(text)).roles
+    assert "ex-head of communications at the harbour board" in roles["poe"]
+    assert roles["roe"] == "one of my co-chairs"  # a dash ends the description
 
 
 def test_transcript_header_gives_the_speakers_office():
