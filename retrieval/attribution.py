@@ -577,8 +577,8 @@ _OFFICE_AROUND_A_KIND = frozenset(
     """chairman chairwoman chair chief executive spokesman spokeswoman spokesperson leader head director president
     general secretary member members deputy vice former new acting the its their his her""".split()
 ) | frozenset("labour tory conservative liberal democrat mp msp mep am peer".split())  # the person's, not the body's
-# Words that say nothing of which body: "the same committee", "the influential committee".
-_NOT_A_BODYS_NAME = frozenset("same whole new former other this that its their his her our a an influential powerful senior".split())
+# Words that say nothing of which body, besides the office words: "the same committee", "the influential committee".
+_NOT_A_BODYS_NAME = frozenset("same whole other this that our a an influential powerful senior".split())
 
 
 def _with_body_named(introduced: str, text: str, start: int, end: int) -> str:
@@ -591,7 +591,7 @@ def _with_body_named(introduced: str, text: str, start: int, end: int) -> str:
         return introduced
     kind = words[kinds[0]]
     names: set[tuple[str, ...]] = set()
-    for m in re.finditer(rf"\b[Tt]he\s+((?:[\w'’-]+\s+){{1,5}}?){kind}\b", text[start:end], re.I):
+    for m in re.compile(rf"\bthe\s+((?:[\w'’-]+\s+){{1,5}}?){kind}\b", re.I).finditer(text, start, end):
         # "the MPs' committee": whose members, not which body
         named = tuple(w.lower() for w in m.group(1).split() if not w.endswith(("'", "’")))
         named = tuple(w for w in named if w not in _OFFICE_AROUND_A_KIND and w not in _NOT_A_BODYS_NAME)

@@ -17,22 +17,33 @@ _VERBS = (
     r"criticised|criticize|criticized|praise|praised|comment|commented|state|stated|urge|urged|predict|predicted|"
     r"reveal|revealed|deny|denied|blame|blamed|attack|attacked|support|supported|oppose|opposed|think"
 )
+# Each pattern, and whether it puts a name in the subject slot of a speech verb ("did X say", "how X defended"):
+# a name there is the asked speaker even when the corpus does not know it (then nothing answers).
 _SUBJECT_PATTERNS = [
     # "Would Mr Reade welcome...", "Does Jane Roe support...": after a leading auxiliary, the subject, whatever the verb
-    re.compile(rf"^(?:[Ww]ould|[Dd]oes|[Dd]id|[Dd]o|[Hh]as|[Hh]ave|[Ww]ill|[Cc]an|[Cc]ould|[Ss]hould)\s+(?P<name>{_NAME})\s+[a-z]"),
-    re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
+    (re.compile(rf"^(?:[Ww]ould|[Dd]oes|[Dd]id|[Dd]o|[Hh]as|[Hh]ave|[Ww]ill|[Cc]an|[Cc]ould|[Ss]hould)\s+(?P<name>{_NAME})\s+[a-z]"), True),
+    (re.compile(rf"\b(?:did|does|do|has|have|had|was|is|were|will|would|could|should|can)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"), True),
     # "How did Liam Fox answer Tony Blair's claim": after a question word and its auxiliary, the subject, whatever
     # the verb; taken only when the corpus knows it ("How did Britain vote" asks no one)
-    re.compile(rf"\b(?:[Hh]ow|[Ww]hy|[Ww]hat|[Ww]hen|[Ww]here)\s+(?:did|does|do|has|have|had|will|would)\s+(?P<name>{_NAME})\s+[a-z]"),
-    re.compile(rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"),
+    (re.compile(rf"\b(?:[Hh]ow|[Ww]hy|[Ww]hat|[Ww]hen|[Ww]here)\s+(?:did|does|do|has|have|had|will|would)\s+(?P<name>{_NAME})\s+[a-z]"), False),
+    (
+        re.compile(
+            rf"(?P<name>{_NAME})(?:'s|’s)\s+(?:view|views|position|stance|take|comments?|remarks?|words?|statements?|opinion|thoughts?|"
+            rf"response|reaction|argument|claims?|line|case|plan|pledge|promise|warning|criticism|defen[cs]e)\b"
+        ),
+        False,
+    ),
     # "according to X," "any word from X?", but not "money from X supporters" nor "take over from X?": the name
     # ends the phrase, and "from" follows what someone says
-    re.compile(
-        rf"\b(?:[Aa]ccording to|[Bb]y|(?:word|comments?|response|reaction|reply|statement|message|anything|something|news)\s+from)"
-        rf"\s+(?P<name>{_NAME})(?=\s*(?:[,.:;?!]|$))"
+    (
+        re.compile(
+            rf"\b(?:[Aa]ccording to|[Bb]y|(?:word|comments?|response|reaction|reply|statement|message|anything|something|news)\s+from)"
+            rf"\s+(?P<name>{_NAME})(?=\s*(?:[,.:;?!]|$))"
+        ),
+        False,
     ),
-    re.compile(rf"\b(?:what|how|why|when|where)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"),
-    re.compile(rf"^(?P<name>{_NAME})\s+on\b"),
+    (re.compile(rf"\b(?:what|how|why|when|where)\s+(?P<name>{_NAME})\s+(?:{_VERBS})\b"), True),
+    (re.compile(rf"^(?P<name>{_NAME})\s+on\b"), False),
 ]
 _QUESTION_WORDS = {
     "What", "How", "Why", "When", "Where", "Who", "Which", "Did", "Does", "Do", "Is", "Was", "Has", "Have",
@@ -160,9 +171,6 @@ def person_like(name: str | None) -> bool:
     return len(words) >= 2 and words[0].lower() in _TITLES and words[-1][:1].isupper()
 
 
-# Which patterns put a name in the subject slot of a speech verb ("did X say", "how X defended"):
-# a name there is the asked speaker even when the corpus does not know it (then nothing answers).
-_STRONG = (0, 1, 5)
 _AUX = {"did", "does", "do", "has", "have", "had", "what", "how", "why", "the", "a", "an"}
 _LOWER_SUBJECT = re.compile(rf"\b(?:did|does|do|has|have|had|what|how|why)\s+(?P<name>[\w'’.-]+(?:\s+[\w'’.-]+)?)\s+(?:{_VERBS})\b", re.I)
 _OBJECT_POSITION = re.compile(
@@ -266,14 +274,14 @@ def _parse(question: str, known_surnames, person_surnames, first_names: dict[str
     casual_role = _casual_role(text)
     if casual_role:
         return ParsedQuestion(text, None, None, None, casual_role)  # "tory leader on immigration": an office, not a body
-    for number, pattern in enumerate(_SUBJECT_PATTERNS):
+    for pattern, strong in _SUBJECT_PATTERNS:
         for match in pattern.finditer(text):
             name = _trim_name(match.group("name"))
             surname, first = name_key(name)
             if not surname:
                 continue
             described = all(w.lower() in _ROLE_WORDS for w in name.split())  # "Did UKIP's American strategist ..."
-            if not known_surnames or surname in known_surnames or (number in _STRONG and _named(name) and not described):
+            if not known_surnames or surname in known_surnames or (strong and _named(name) and not described):
                 return ParsedQuestion(text, name, surname, first)
     # A known person written in lower case ("what did vance say", "vance on discipline").
     lower = text if text == text.lower() else ""
